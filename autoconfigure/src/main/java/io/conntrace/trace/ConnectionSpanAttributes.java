@@ -1,0 +1,75 @@
+package io.conntrace.trace;
+
+import io.micrometer.common.docs.KeyName;
+
+/**
+ * Attributes conntrace puts on a request's client span. All are high-cardinality key values of the
+ * request's observation, so none becomes a tag of the {@code http.client.requests} timer. Durations
+ * are milliseconds written with three fraction digits, for example {@code 12.345}. The names are a
+ * public contract.
+ */
+public enum ConnectionSpanAttributes implements KeyName {
+
+	/** Whether the request ran on a connection an earlier request already used. Always present. */
+	CONNECTION_REUSED("conntrace.connection.reused"),
+
+	/** Netty channel id (short text) of the connection the request used. Always present. */
+	CONNECTION_ID("conntrace.connection.id"),
+
+	/** Ordinal of this request on its connection, 1 for the first. Always present. */
+	CONNECTION_REQUESTS("conntrace.connection.requests"),
+
+	/** How long the connection sat idle in the pool before this request. Reused connections only. */
+	CONNECTION_IDLE("conntrace.connection.idle_ms"),
+
+	/** Time since the connection was established. Reused connections only. */
+	CONNECTION_AGE("conntrace.connection.age_ms"),
+
+	/**
+	 * From asking the pool for a connection until one was ready; for a new connection this includes
+	 * DNS, connect and TLS. Always present.
+	 */
+	ACQUIRE("conntrace.acquire_ms"),
+
+	/** Part of acquire spent waiting for a free pool slot: acquire minus the opening phases. Always present. */
+	POOL_WAIT("conntrace.pool.wait_ms"),
+
+	/** Address resolution time. New connections that resolved a host name only. */
+	DNS("conntrace.dns_ms"),
+
+	/** TCP connect time. New connections only. */
+	CONNECT("conntrace.connect_ms"),
+
+	/** TLS handshake time. New TLS connections only. */
+	TLS("conntrace.tls_ms"),
+
+	/** Remote IP address actually connected (OpenTelemetry name). Always present. */
+	NETWORK_PEER_ADDRESS("network.peer.address"),
+
+	/** Remote port actually connected (OpenTelemetry name). Always present. */
+	NETWORK_PEER_PORT("network.peer.port"),
+
+	/** Negotiated TLS version, for example {@code 1.3} (OpenTelemetry name). TLS only. */
+	TLS_PROTOCOL_VERSION("tls.protocol.version"),
+
+	/** Negotiated cipher suite (OpenTelemetry name). TLS only. */
+	TLS_CIPHER("tls.cipher"),
+
+	/**
+	 * Whether the TLS session was resumed rather than fully negotiated (OpenTelemetry name). TLS only.
+	 * Judged by the session predating the connection's handshake, as the JDK exposes no flag.
+	 */
+	TLS_RESUMED("tls.resumed");
+
+	private final String name;
+
+	ConnectionSpanAttributes(String name) {
+		this.name = name;
+	}
+
+	@Override
+	public String asString() {
+		return this.name;
+	}
+
+}

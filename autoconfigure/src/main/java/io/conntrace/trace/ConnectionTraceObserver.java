@@ -1,0 +1,105 @@
+package io.conntrace.trace;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import io.netty.channel.Channel;
+import reactor.core.CoreSubscriber;
+import reactor.netty.Connection;
+import reactor.netty.ConnectionObserver;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
+
+/**
+ * Follows each connection through the pool: stamps when a request got it and when it went back, and
+ * when a request is bound to it, hands the facts to {@link SpanFacts} for that request's observation.
+ * One shared instance: Reactor Netty makes observers part of the pool key, so a new observer per
+ * client would mean a new pool per client.
+ */
+final class ConnectionTraceObserver implements ConnectionObserver {
+
+	static final ConnectionTraceObserver INSTANCE = new ConnectionTraceObserver();
+
+	private ConnectionTraceObserver() {
+	}
+
+	@Override
+	public void onStateChange(Connection connection, State newState) {
+		if (newState == State.CONNECTED) {
+			acquired(connection, true);
+		}
+		else if (newState == State.ACQUIRED) {
+			acquired(connection, false);
+		}
+		else if (newState == State.CONFIGURED) {
+			configured(connection);
+		}
+		else if (newState == State.RELEASED) {
+			released(connection);
+		}
+	}
+
+	private static void acquired(Connection connection, boolean established) {
+		try {
+			Guard.check(Hook.ACQUIRED);
+			ConnectionState state = ConnectionState.of(connection.channel());
+			if (state != null) {
+				long now = System.nanoTime();
+				if (established) {
+					state.established = now;
+				}
+				state.acquired = now;
+			}
+		}
+		catch (Throwable ex) {
+			Guard.failed(Hook.ACQUIRED, ex);
+		}
+	}
+
+	private static void configured(Connection connection) {
+		try {
+			Guard.check(Hook.CONFIGURED);
+			Channel channel = connection.channel();
+			ConnectionState state = ConnectionState.of(channel);
+			if (state == null) {
+				return;
+			}
+			int ordinal = state.requests + 1;
+			state.requests = ordinal;
+			ContextView context = contextOf(connection);
+			Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+			if (observation == null || observation.isNoop()) {
+				return;
+			}
+			AcquireStart start = context.getOrDefault(AcquireStart.KEY, null);
+			SpanFacts.write(observation, channel, state, ordinal, start);
+		}
+		catch (Throwable ex) {
+			Guard.failed(Hook.CONFIGURED, ex);
+		}
+	}
+
+	/** The request's Reactor context: the HTTP operations bound to a request subscribe on its behalf. */
+	private static ContextView contextOf(Connection connection) {
+		if (connection instanceof CoreSubscriber<?> subscriber) {
+			return subscriber.currentContext();
+		}
+		if (connection instanceof ConnectionObserver observer) {
+			return observer.currentContext();
+		}
+		return Context.empty();
+	}
+
+	private static void released(Connection connection) {
+		try {
+			Guard.check(Hook.RELEASED);
+			ConnectionState state = ConnectionState.of(connection.channel());
+			if (state != null) {
+				state.released = System.nanoTime();
+			}
+		}
+		catch (Throwable ex) {
+			Guard.failed(Hook.RELEASED, ex);
+		}
+	}
+
+}

@@ -1,0 +1,36 @@
+package io.conntrace.trace;
+
+/**
+ * Every place where Reactor Netty calls into conntrace. Each runs guarded: a failure is logged and
+ * swallowed so the request goes on as it would without conntrace.
+ */
+enum Hook {
+
+	/** Stamping the start of the pool acquire into the request's context. */
+	ACQUIRE_START,
+
+	/** Setting up a new channel: state and the phase timer. */
+	CHANNEL_INIT,
+
+	/** Address resolution started. */
+	RESOLVE_START,
+
+	/** Address resolution ended. */
+	RESOLVE_END,
+
+	/** TCP connect started or ended. */
+	CONNECT,
+
+	/** TLS handshake ended. */
+	TLS,
+
+	/** A connection was handed to a request, new or pooled. */
+	ACQUIRED,
+
+	/** The request was bound to its connection: facts go onto the observation. */
+	CONFIGURED,
+
+	/** The connection went back to the pool. */
+	RELEASED
+
+}

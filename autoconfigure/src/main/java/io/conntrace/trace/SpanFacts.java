@@ -1,0 +1,128 @@
+package io.conntrace.trace;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+import javax.net.ssl.SSLSession;
+
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
+import org.jspecify.annotations.Nullable;
+
+import static io.conntrace.trace.ConnectionSpanAttributes.ACQUIRE;
+import static io.conntrace.trace.ConnectionSpanAttributes.CONNECT;
+import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_AGE;
+import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_ID;
+import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_IDLE;
+import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_REQUESTS;
+import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_REUSED;
+import static io.conntrace.trace.ConnectionSpanAttributes.DNS;
+import static io.conntrace.trace.ConnectionSpanAttributes.NETWORK_PEER_ADDRESS;
+import static io.conntrace.trace.ConnectionSpanAttributes.NETWORK_PEER_PORT;
+import static io.conntrace.trace.ConnectionSpanAttributes.POOL_WAIT;
+import static io.conntrace.trace.ConnectionSpanAttributes.TLS;
+import static io.conntrace.trace.ConnectionSpanAttributes.TLS_CIPHER;
+import static io.conntrace.trace.ConnectionSpanAttributes.TLS_PROTOCOL_VERSION;
+import static io.conntrace.trace.ConnectionSpanAttributes.TLS_RESUMED;
+
+/**
+ * Writes one request's connection facts onto its observation: the attributes of
+ * {@link ConnectionSpanAttributes} as high-cardinality key values (span only, never a metric tag) and
+ * the phase-end events of {@link ConnectionSpanEvents} with their real timestamps. Runs when the
+ * request is bound to its connection, before the response can stop the observation.
+ */
+final class SpanFacts {
+
+	private SpanFacts() {
+	}
+
+	static void write(Observation observation, Channel channel, ConnectionState state, int ordinal,
+			@Nullable AcquireStart start) {
+		boolean reused = ordinal > 1;
+		long acquired = state.acquired;
+		put(observation, CONNECTION_REUSED, reused ? "true" : "false");
+		put(observation, CONNECTION_ID, state.id);
+		put(observation, CONNECTION_REQUESTS, Integer.toString(ordinal));
+		long opening = 0;
+		if (reused) {
+			if (state.released != 0) {
+				put(observation, CONNECTION_IDLE, Millis.format(acquired - state.released));
+			}
+			put(observation, CONNECTION_AGE, Millis.format(acquired - state.established));
+		}
+		else {
+			opening = writeOpening(observation, state);
+		}
+		if (start != null && acquired != 0) {
+			long acquire = acquired - start.nanos;
+			put(observation, ACQUIRE, Millis.format(acquire));
+			put(observation, POOL_WAIT, Millis.format(acquire - opening));
+		}
+		writePeer(observation, channel.remoteAddress());
+		writeTls(observation, channel, state);
+		if (acquired != 0) {
+			event(observation, ConnectionSpanEvents.ACQUIRED, acquired);
+		}
+	}
+
+	/** Returns the nanoseconds spent opening the connection, the part of acquire that was no pool wait. */
+	private static long writeOpening(Observation observation, ConnectionState state) {
+		long opening = 0;
+		long dns = state.dnsNanos();
+		if (dns >= 0) {
+			put(observation, DNS, Millis.format(dns));
+			event(observation, ConnectionSpanEvents.DNS, state.resolveEnd);
+			opening += dns;
+		}
+		long connect = state.connectNanos();
+		if (connect >= 0) {
+			put(observation, CONNECT, Millis.format(connect));
+			event(observation, ConnectionSpanEvents.CONNECT, state.connectEnd);
+			opening += connect;
+		}
+		long tls = state.tlsNanos();
+		if (tls >= 0) {
+			put(observation, TLS, Millis.format(tls));
+			event(observation, ConnectionSpanEvents.TLS, state.tlsEnd);
+			opening += tls;
+		}
+		return opening;
+	}
+
+	private static void writePeer(Observation observation, @Nullable SocketAddress remote) {
+		if (remote instanceof InetSocketAddress address) {
+			// The IP actually connected, never the host name the user wrote (that is on Spring's own attributes).
+			put(observation, NETWORK_PEER_ADDRESS,
+					(address.getAddress() != null) ? address.getAddress().getHostAddress() : address.getHostString());
+			put(observation, NETWORK_PEER_PORT, Integer.toString(address.getPort()));
+		}
+	}
+
+	private static void writeTls(Observation observation, Channel channel, ConnectionState state) {
+		SslHandler ssl = channel.pipeline().get(SslHandler.class);
+		if (ssl == null) {
+			return;
+		}
+		SSLSession session = ssl.engine().getSession();
+		String protocol = session.getProtocol();
+		put(observation, TLS_PROTOCOL_VERSION, protocol.startsWith("TLSv") ? protocol.substring(4) : protocol);
+		put(observation, TLS_CIPHER, session.getCipherSuite());
+		Boolean resumed = state.tlsResumed;
+		if (resumed != null) {
+			put(observation, TLS_RESUMED, resumed ? "true" : "false");
+		}
+	}
+
+	private static void put(Observation observation, ConnectionSpanAttributes attribute, String value) {
+		observation.highCardinalityKeyValue(KeyValue.of(attribute.asString(), value));
+	}
+
+	/** Converts a {@code nanoTime} stamp to wall-clock millis, the unit span events carry. */
+	private static void event(Observation observation, ConnectionSpanEvents event, long nanos) {
+		long wall = System.currentTimeMillis() - (System.nanoTime() - nanos) / 1_000_000;
+		observation.event(Observation.Event.of(event.asString(), event.asString(), wall));
+	}
+
+}

@@ -1,0 +1,72 @@
+package io.conntrace.trace;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.handler.ssl.util.SelfSignedCertificate;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * A real HTTP or HTTPS server on 127.0.0.1 that counts the connections it accepts: the ground truth
+ * that conntrace's {@code reused=false} count must match. {@code /slow?ms=N} answers after N ms.
+ */
+public final class CountingServer implements AutoCloseable {
+
+	private final AtomicInteger accepted = new AtomicInteger();
+
+	private final DisposableServer server;
+
+	private final boolean tls;
+
+	private CountingServer(boolean tls) throws Exception {
+		this.tls = tls;
+		HttpServer server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			// Once per accepted socket; doOnConnection would fire once per request.
+			.doOnChannelInit((observer, channel, remote) -> this.accepted.incrementAndGet())
+			.route((routes) -> routes.get("/slow", (request, response) -> {
+				long millis = Long.parseLong(new io.netty.handler.codec.http.QueryStringDecoder(request.uri())
+					.parameters()
+					.get("ms")
+					.get(0));
+				return response.sendString(Mono.delay(Duration.ofMillis(millis)).map((tick) -> "slow"));
+			}).route((request) -> true, (request, response) -> response.sendString(Mono.just("ok"))));
+		if (tls) {
+			SelfSignedCertificate certificate = new SelfSignedCertificate("localhost");
+			server = server.secure((spec) -> spec
+				.sslContext(Http11SslContextSpec.forServer(certificate.certificate(), certificate.privateKey())));
+		}
+		this.server = server.bindNow();
+	}
+
+	public static CountingServer http() throws Exception {
+		return new CountingServer(false);
+	}
+
+	public static CountingServer https() throws Exception {
+		return new CountingServer(true);
+	}
+
+	public int port() {
+		return this.server.port();
+	}
+
+	public String url(String path) {
+		return (this.tls ? "https" : "http") + "://127.0.0.1:" + port() + path;
+	}
+
+	/** Connections this server accepted; a connection counts once it is accepted, before any request. */
+	public int accepted() {
+		return this.accepted.get();
+	}
+
+	@Override
+	public void close() {
+		this.server.disposeNow();
+	}
+
+}

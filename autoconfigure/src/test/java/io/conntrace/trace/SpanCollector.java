@@ -1,0 +1,74 @@
+package io.conntrace.trace;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import brave.Tracing;
+import brave.handler.MutableSpan;
+import brave.handler.SpanHandler;
+import brave.propagation.TraceContext;
+import brave.sampler.Sampler;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.brave.bridge.BraveBaggageManager;
+import io.micrometer.tracing.brave.bridge.BraveCurrentTraceContext;
+import io.micrometer.tracing.brave.bridge.BravePropagator;
+import io.micrometer.tracing.brave.bridge.BraveTracer;
+import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
+import io.micrometer.tracing.handler.PropagatingSenderTracingObservationHandler;
+
+/**
+ * A real tracer (Brave through Micrometer Tracing, every request sampled) whose finished spans are
+ * kept in memory for assertions.
+ */
+public final class SpanCollector implements AutoCloseable {
+
+	private final ConcurrentLinkedQueue<MutableSpan> spans = new ConcurrentLinkedQueue<>();
+
+	private final Tracing tracing;
+
+	private final ObservationRegistry registry = ObservationRegistry.create();
+
+	public SpanCollector() {
+		this.tracing = Tracing.newBuilder().sampler(Sampler.ALWAYS_SAMPLE).addSpanHandler(new SpanHandler() {
+			@Override
+			public boolean end(TraceContext context, MutableSpan span, Cause cause) {
+				SpanCollector.this.spans.add(span);
+				return true;
+			}
+		}).build();
+		BraveTracer tracer = new BraveTracer(this.tracing.tracer(),
+				new BraveCurrentTraceContext(this.tracing.currentTraceContext()), new BraveBaggageManager());
+		// As Boot does: client requests get a CLIENT span that propagates, anything else a local span.
+		this.registry.observationConfig()
+			.observationHandler(new ObservationHandler.FirstMatchingCompositeObservationHandler(
+					new PropagatingSenderTracingObservationHandler<>(tracer, new BravePropagator(this.tracing)),
+					new DefaultTracingObservationHandler(tracer)));
+	}
+
+	public ObservationRegistry registry() {
+		return this.registry;
+	}
+
+	/** Finished client spans of WebClient requests, in the order they finished. */
+	public List<MutableSpan> clientSpans() {
+		List<MutableSpan> client = new ArrayList<>();
+		for (MutableSpan span : this.spans) {
+			if (span.kind() == brave.Span.Kind.CLIENT) {
+				client.add(span);
+			}
+		}
+		return client;
+	}
+
+	public void clear() {
+		this.spans.clear();
+	}
+
+	@Override
+	public void close() {
+		this.tracing.close();
+	}
+
+}
