@@ -19,6 +19,9 @@ final class ConnectionState {
 	/** False when the remote host was given as an IP address, so no name was resolved. */
 	final boolean resolvesName;
 
+	/** When the pool created the channel: the end of any wait for a pool slot. */
+	final long created;
+
 	volatile long resolveStart;
 
 	volatile long resolveEnd;
@@ -46,6 +49,7 @@ final class ConnectionState {
 	private ConnectionState(String id, boolean resolvesName) {
 		this.id = id;
 		this.resolvesName = resolvesName;
+		this.created = System.nanoTime();
 	}
 
 	static ConnectionState attach(Channel channel, boolean resolvesName) {

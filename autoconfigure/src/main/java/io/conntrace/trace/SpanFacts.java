@@ -45,7 +45,6 @@ final class SpanFacts {
 		put(observation, CONNECTION_REUSED, reused ? "true" : "false");
 		put(observation, CONNECTION_ID, state.id);
 		put(observation, CONNECTION_REQUESTS, Integer.toString(ordinal));
-		long opening = 0;
 		if (reused) {
 			if (state.released != 0) {
 				put(observation, CONNECTION_IDLE, Millis.format(acquired - state.released));
@@ -53,12 +52,14 @@ final class SpanFacts {
 			put(observation, CONNECTION_AGE, Millis.format(acquired - state.established));
 		}
 		else {
-			opening = writeOpening(observation, state);
+			writeOpening(observation, state);
 		}
 		if (start != null && acquired != 0) {
-			long acquire = acquired - start.nanos;
-			put(observation, ACQUIRE, Millis.format(acquire));
-			put(observation, POOL_WAIT, Millis.format(acquire - opening));
+			put(observation, ACQUIRE, Millis.format(acquired - start.nanos));
+			// A pooled connection is handed over as soon as a slot is free: all of its acquire is wait. A new
+			// one ends the wait when the pool creates its channel; everything after that is opening it.
+			long waitEnd = reused ? acquired : Math.min(Math.max(state.created, start.nanos), acquired);
+			put(observation, POOL_WAIT, Millis.format(waitEnd - start.nanos));
 		}
 		writePeer(observation, channel.remoteAddress());
 		writeTls(observation, channel, state);
@@ -67,28 +68,22 @@ final class SpanFacts {
 		}
 	}
 
-	/** Returns the nanoseconds spent opening the connection, the part of acquire that was no pool wait. */
-	private static long writeOpening(Observation observation, ConnectionState state) {
-		long opening = 0;
+	private static void writeOpening(Observation observation, ConnectionState state) {
 		long dns = state.dnsNanos();
 		if (dns >= 0) {
 			put(observation, DNS, Millis.format(dns));
 			event(observation, ConnectionSpanEvents.DNS, state.resolveEnd);
-			opening += dns;
 		}
 		long connect = state.connectNanos();
 		if (connect >= 0) {
 			put(observation, CONNECT, Millis.format(connect));
 			event(observation, ConnectionSpanEvents.CONNECT, state.connectEnd);
-			opening += connect;
 		}
 		long tls = state.tlsNanos();
 		if (tls >= 0) {
 			put(observation, TLS, Millis.format(tls));
 			event(observation, ConnectionSpanEvents.TLS, state.tlsEnd);
-			opening += tls;
 		}
-		return opening;
 	}
 
 	private static void writePeer(Observation observation, @Nullable SocketAddress remote) {

@@ -1,12 +1,15 @@
 package io.conntrace.trace;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.micrometer.observation.ObservationRegistry;
+import org.awaitility.Awaitility;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.ConnectionObserver;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -21,13 +24,20 @@ final class TracedClient implements AutoCloseable {
 
 	private final WebClient webClient;
 
+	private final AtomicInteger released = new AtomicInteger();
+
 	TracedClient(ObservationRegistry registry, ConnectionProvider provider, UnaryOperator<HttpClient> customizer) {
 		this.provider = provider;
 		HttpClient client = HttpClient.create(provider)
 			.secure((spec) -> spec.sslContext(Http11SslContextSpec.forClient()
 				.configure((builder) -> builder.trustManager(InsecureTrustManagerFactory.INSTANCE))))
 			.responseTimeout(Duration.ofSeconds(10));
-		client = ConnectionTracing.instrument(customizer.apply(client));
+		client = ConnectionTracing.instrument(customizer.apply(client))
+			.observe((connection, state) -> {
+				if (state == ConnectionObserver.State.RELEASED) {
+					this.released.incrementAndGet();
+				}
+			});
 		this.webClient = WebClient.builder()
 			.observationRegistry(registry)
 			.clientConnector(new ReactorClientHttpConnector(client))
@@ -44,6 +54,17 @@ final class TracedClient implements AutoCloseable {
 
 	String get(String url) {
 		return this.webClient.get().uri(url).retrieve().bodyToMono(String.class).block(Duration.ofSeconds(20));
+	}
+
+	/**
+	 * Send a GET and wait until its connection is back in the pool: release is asynchronous, so a
+	 * request sent right after a response may otherwise find no idle connection and open a new one.
+	 */
+	String getAndAwaitRelease(String url) {
+		int before = this.released.get();
+		String body = get(url);
+		Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> this.released.get() > before);
+		return body;
 	}
 
 	@Override

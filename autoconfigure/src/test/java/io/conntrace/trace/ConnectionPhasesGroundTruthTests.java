@@ -1,0 +1,145 @@
+package io.conntrace.trace;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import brave.handler.MutableSpan;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.netty.resources.ConnectionProvider;
+
+import static io.conntrace.trace.ConnectionSpanAttributes.ACQUIRE;
+import static io.conntrace.trace.ConnectionSpanAttributes.CONNECT;
+import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_AGE;
+import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_ID;
+import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_IDLE;
+import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_REQUESTS;
+import static io.conntrace.trace.ConnectionSpanAttributes.DNS;
+import static io.conntrace.trace.ConnectionSpanAttributes.POOL_WAIT;
+import static io.conntrace.trace.ConnectionSpanAttributes.TLS;
+import static io.conntrace.trace.SpanAssertions.annotations;
+import static io.conntrace.trace.SpanAssertions.millis;
+import static io.conntrace.trace.SpanAssertions.reused;
+import static io.conntrace.trace.SpanAssertions.tag;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Each phase conntrace reports is checked against a delay the test itself injected on the real path:
+ * a pause between requests, a slow DNS answer, a held ServerHello, a busy single-connection pool.
+ */
+class ConnectionPhasesGroundTruthTests {
+
+	private static final Duration INJECTED = Duration.ofMillis(200);
+
+	private final SpanCollector spans = new SpanCollector();
+
+	@AfterEach
+	void close() {
+		this.spans.close();
+	}
+
+	@Test
+	void reusedConnectionReportsIdleTimeOfThePauseAndNoOpeningPhases() throws Exception {
+		long pauseMillis = 300;
+		try (CountingServer server = CountingServer.https(); TracedClient client = new TracedClient(this.spans.registry())) {
+			client.get(server.url("/"));
+			// The pause is the quantity under measurement, not synchronisation.
+			Thread.sleep(pauseMillis);
+			client.get(server.url("/"));
+			List<MutableSpan> clientSpans = this.spans.clientSpans();
+			assertThat(server.accepted()).isEqualTo(1);
+			MutableSpan second = clientSpans.get(1);
+			assertThat(reused(second)).isTrue();
+			assertThat(tag(second, CONNECTION_REQUESTS)).isEqualTo("2");
+			assertThat(tag(second, CONNECTION_ID)).isEqualTo(tag(clientSpans.get(0), CONNECTION_ID));
+			assertThat(tag(second, DNS)).isNull();
+			assertThat(tag(second, CONNECT)).isNull();
+			assertThat(tag(second, TLS)).isNull();
+			assertThat(annotations(second)).containsExactly("conntrace.acquired");
+			double idle = millis(second, CONNECTION_IDLE);
+			assertThat(idle).isCloseTo(pauseMillis, within(Math.max(0.2 * pauseMillis, 15)));
+			assertThat(millis(second, CONNECTION_AGE)).isGreaterThanOrEqualTo(idle);
+			assertThat(millis(second, POOL_WAIT)).isEqualTo(millis(second, ACQUIRE));
+		}
+	}
+
+	@Test
+	void slowDnsAnswerShowsAsDnsTimeOnTheFirstRequestOnly() throws Exception {
+		try (DelayedDnsServer dns = new DelayedDnsServer(INJECTED);
+				CountingServer server = CountingServer.http();
+				TracedClient client = new TracedClient(this.spans.registry(), ConnectionProvider.create("dns", 5),
+						dns::resolveWithMe)) {
+			String url = "http://conntrace.test:" + server.port() + "/";
+			client.getAndAwaitRelease(url);
+			client.get(url);
+			assertThat(dns.queries()).isEqualTo(1);
+			assertThat(server.accepted()).isEqualTo(1);
+			List<MutableSpan> clientSpans = this.spans.clientSpans();
+			MutableSpan first = clientSpans.get(0);
+			assertThat(reused(first)).isFalse();
+			assertThat(millis(first, DNS)).isGreaterThanOrEqualTo(INJECTED.toMillis());
+			assertThat(millis(first, CONNECT)).isLessThan(INJECTED.toMillis());
+			assertThat(millis(first, ACQUIRE)).isGreaterThanOrEqualTo(millis(first, DNS));
+			assertThat(millis(first, POOL_WAIT)).isLessThan(50);
+			assertThat(annotations(first)).contains("conntrace.dns");
+			MutableSpan second = clientSpans.get(1);
+			assertThat(reused(second)).isTrue();
+			assertThat(tag(second, DNS)).isNull();
+		}
+	}
+
+	@Test
+	void heldServerHelloShowsAsTlsTimeWhileConnectStaysSmall() throws Exception {
+		try (CountingServer server = CountingServer.https();
+				DelayingProxy proxy = new DelayingProxy(server.port(), INJECTED);
+				TracedClient client = new TracedClient(this.spans.registry())) {
+			// Warm the client's code path on a direct connection: the first request of a cold JVM spends
+			// tens of ms loading classes before the pool opens anything, and that is not what is measured.
+			client.getAndAwaitRelease(server.url("/"));
+			this.spans.clear();
+			client.get("https://127.0.0.1:" + proxy.port() + "/");
+			MutableSpan span = this.spans.clientSpans().get(0);
+			assertThat(server.accepted()).isEqualTo(2);
+			assertThat(reused(span)).isFalse();
+			assertThat(millis(span, TLS)).isGreaterThanOrEqualTo(INJECTED.toMillis());
+			assertThat(millis(span, CONNECT)).isLessThan(50);
+			assertThat(millis(span, POOL_WAIT)).isLessThan(50);
+		}
+	}
+
+	@Test
+	void secondRequestOnAOneConnectionPoolWaitsForTheFirst() throws Exception {
+		long serverMillis = 300;
+		ConnectionProvider single = ConnectionProvider.builder("single").maxConnections(1).build();
+		try (CountingServer server = CountingServer.http();
+				TracedClient client = new TracedClient(this.spans.registry(), single, UnaryOperator.identity())) {
+			client.getAndAwaitRelease(server.url("/")); // warm the one connection, so both timed requests reuse it
+			this.spans.clear();
+			List<String> bodies = Flux.range(0, 2)
+				.flatMap((i) -> client.webClient()
+					.get()
+					.uri(server.url("/slow?ms=" + serverMillis))
+					.retrieve()
+					.bodyToMono(String.class))
+				.collectList()
+				.block(Duration.ofSeconds(20));
+			assertThat(bodies).containsExactly("slow", "slow");
+			assertThat(server.accepted()).isEqualTo(1);
+			List<MutableSpan> timed = this.spans.clientSpans()
+				.stream()
+				.sorted(Comparator.comparing((span) -> Integer.parseInt(tag(span, CONNECTION_REQUESTS))))
+				.toList();
+			MutableSpan first = timed.get(0);
+			MutableSpan second = timed.get(1);
+			double firstServerMillis = (first.finishTimestamp() - first.startTimestamp()) / 1000.0;
+			assertThat(millis(first, POOL_WAIT)).isLessThan(20);
+			assertThat(millis(second, POOL_WAIT)).isGreaterThanOrEqualTo(serverMillis * 0.9)
+				.isCloseTo(firstServerMillis, within(Math.max(0.2 * firstServerMillis, 15)));
+		}
+	}
+
+}
