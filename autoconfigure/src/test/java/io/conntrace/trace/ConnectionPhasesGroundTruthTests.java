@@ -50,7 +50,7 @@ class ConnectionPhasesGroundTruthTests {
 			// The pause is the quantity under measurement, not synchronisation.
 			Thread.sleep(pauseMillis);
 			client.get(server.url("/"));
-			List<MutableSpan> clientSpans = this.spans.clientSpans();
+			List<MutableSpan> clientSpans = this.spans.clientSpans(2);
 			assertThat(server.accepted()).isEqualTo(1);
 			MutableSpan second = clientSpans.get(1);
 			assertThat(reused(second)).isTrue();
@@ -78,7 +78,7 @@ class ConnectionPhasesGroundTruthTests {
 			client.get(url);
 			assertThat(dns.queries()).isEqualTo(1);
 			assertThat(server.accepted()).isEqualTo(1);
-			List<MutableSpan> clientSpans = this.spans.clientSpans();
+			List<MutableSpan> clientSpans = this.spans.clientSpans(2);
 			MutableSpan first = clientSpans.get(0);
 			assertThat(reused(first)).isFalse();
 			assertThat(millis(first, DNS)).isGreaterThanOrEqualTo(INJECTED.toMillis());
@@ -102,7 +102,7 @@ class ConnectionPhasesGroundTruthTests {
 			client.getAndAwaitRelease(server.url("/"));
 			this.spans.clear();
 			client.get("https://127.0.0.1:" + proxy.port() + "/");
-			MutableSpan span = this.spans.clientSpans().get(0);
+			MutableSpan span = this.spans.clientSpans(1).get(0);
 			assertThat(server.accepted()).isEqualTo(2);
 			assertThat(reused(span)).isFalse();
 			assertThat(millis(span, TLS)).isGreaterThanOrEqualTo(INJECTED.toMillis());
@@ -129,7 +129,7 @@ class ConnectionPhasesGroundTruthTests {
 				.block(Duration.ofSeconds(20));
 			assertThat(bodies).containsExactly("slow", "slow");
 			assertThat(server.accepted()).isEqualTo(1);
-			List<MutableSpan> timed = this.spans.clientSpans()
+			List<MutableSpan> timed = this.spans.clientSpans(2)
 				.stream()
 				.sorted(Comparator.comparing((span) -> Integer.parseInt(tag(span, CONNECTION_REQUESTS))))
 				.toList();

@@ -54,7 +54,7 @@ class ConnectionReuseGroundTruthTests {
 			for (int i = 0; i < 20; i++) {
 				assertThat(client.get(server.url("/"))).isEqualTo("ok");
 			}
-			List<MutableSpan> clientSpans = this.spans.clientSpans();
+			List<MutableSpan> clientSpans = this.spans.clientSpans(20);
 			assertThat(clientSpans).hasSize(20);
 			assertThat(server.accepted()).isPositive();
 			assertThat(newConnections(clientSpans)).isEqualTo(server.accepted());
@@ -74,7 +74,7 @@ class ConnectionReuseGroundTruthTests {
 				.collectList()
 				.block(Duration.ofSeconds(60));
 			assertThat(bodies).hasSize(50);
-			List<MutableSpan> clientSpans = this.spans.clientSpans();
+			List<MutableSpan> clientSpans = this.spans.clientSpans(50);
 			assertThat(clientSpans).hasSize(50);
 			assertThat(server.accepted()).isBetween(2, 50);
 			assertThat(newConnections(clientSpans)).isEqualTo(server.accepted());
@@ -87,7 +87,7 @@ class ConnectionReuseGroundTruthTests {
 	void newTlsConnectionCarriesOpeningPhasesAndTlsFacts() throws Exception {
 		try (CountingServer server = CountingServer.https(); TracedClient client = new TracedClient(this.spans.registry())) {
 			client.get(server.url("/"));
-			MutableSpan span = this.spans.clientSpans().get(0);
+			MutableSpan span = this.spans.clientSpans(1).get(0);
 			assertThat(reused(span)).isFalse();
 			assertThat(tag(span, CONNECTION_REQUESTS)).isEqualTo("1");
 			assertThat(tag(span, CONNECTION_ID)).isNotBlank();

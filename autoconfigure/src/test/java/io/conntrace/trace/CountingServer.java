@@ -11,7 +11,8 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * A real HTTP or HTTPS server on 127.0.0.1 that counts the connections it accepts: the ground truth
- * that conntrace's {@code reused=false} count must match. {@code /slow?ms=N} answers after N ms.
+ * that conntrace's {@code reused=false} count must match. {@code /slow?ms=N} answers after N ms,
+ * {@code /header} echoes the {@code X-User} request header.
  */
 public final class CountingServer implements AutoCloseable {
 
@@ -34,7 +35,9 @@ public final class CountingServer implements AutoCloseable {
 					.get("ms")
 					.get(0));
 				return response.sendString(Mono.delay(Duration.ofMillis(millis)).map((tick) -> "slow"));
-			}).route((request) -> true, (request, response) -> response.sendString(Mono.just("ok"))));
+			}).get("/header", (request, response) -> response
+				.sendString(Mono.just(String.valueOf(request.requestHeaders().get("X-User")))))
+				.route((request) -> true, (request, response) -> response.sendString(Mono.just("ok"))));
 		if (tls) {
 			SelfSignedCertificate certificate = new SelfSignedCertificate("localhost");
 			server = server.secure((spec) -> spec

@@ -51,6 +51,17 @@ public final class SpanCollector implements AutoCloseable {
 		return this.registry;
 	}
 
+	/**
+	 * Finished client spans, in the order they finished, once at least {@code expected} have: a span
+	 * ends just after its response reached the caller.
+	 */
+	public List<MutableSpan> clientSpans(int expected) {
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(5))
+			.until(() -> clientSpans().size() >= expected);
+		return clientSpans();
+	}
+
 	/** Finished client spans of WebClient requests, in the order they finished. */
 	public List<MutableSpan> clientSpans() {
 		List<MutableSpan> client = new ArrayList<>();

@@ -1,0 +1,47 @@
+package io.conntrace.autoconfigure.trace;
+
+import io.conntrace.autoconfigure.ConntraceProperties;
+import io.conntrace.trace.ConnectionTracing;
+import io.micrometer.observation.ObservationRegistry;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
+import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Auto-configuration that traces the connection behind every WebClient request: Boot's reactive
+ * connector through its official customizer, and WebClient beans built without Boot's builder
+ * through a post-processor that gives them the application's observation registry.
+ */
+@AutoConfiguration
+@ConditionalOnClass({ WebClient.class, HttpClient.class })
+@ConditionalOnBooleanProperty(name = "conntrace.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ConntraceProperties.class)
+public final class ConnectionTraceAutoConfiguration {
+
+	@Bean
+	static WebClientTracingPostProcessor conntraceWebClientTracingPostProcessor(
+			ObjectProvider<ObservationRegistry> observationRegistry) {
+		return new WebClientTracingPostProcessor(observationRegistry);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ReactorClientHttpConnectorBuilder.class)
+	static class ReactorConnectorConfiguration {
+
+		@Bean
+		ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> conntraceClientHttpConnectorBuilderCustomizer() {
+			return (builder) -> builder.withHttpClientCustomizer(ConnectionTracing::instrument);
+		}
+
+	}
+
+}

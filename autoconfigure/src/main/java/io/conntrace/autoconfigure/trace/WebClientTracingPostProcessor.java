@@ -1,0 +1,40 @@
+package io.conntrace.autoconfigure.trace;
+
+import io.conntrace.trace.ConnectionTracing;
+import io.micrometer.observation.ObservationRegistry;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Reaches the clients Boot's connector customizer cannot: a Reactor Netty {@link HttpClient} bean is
+ * instrumented in place, and a {@link WebClient} bean is rebuilt from its own {@code mutate()} copy
+ * (every setting kept) with the application's observation registry, which a client made with
+ * {@code WebClient.create()} lacks and without which it makes no span at all, plus a
+ * {@link ConnectorCheck} that says once if its connector is out of conntrace's reach.
+ */
+final class WebClientTracingPostProcessor implements BeanPostProcessor {
+
+	private final ObjectProvider<ObservationRegistry> observationRegistry;
+
+	WebClientTracingPostProcessor(ObjectProvider<ObservationRegistry> observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		if (bean instanceof HttpClient httpClient) {
+			return ConnectionTracing.instrument(httpClient);
+		}
+		if (bean instanceof WebClient webClient) {
+			ObservationRegistry registry = this.observationRegistry.getIfAvailable();
+			if (registry != null) {
+				return webClient.mutate().observationRegistry(registry).filter(new ConnectorCheck(beanName)).build();
+			}
+		}
+		return bean;
+	}
+
+}

@@ -1,0 +1,71 @@
+package io.conntrace.autoconfigure.trace;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import brave.handler.MutableSpan;
+import brave.handler.SpanHandler;
+import brave.propagation.TraceContext;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.brave.autoconfigure.BraveAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.boot.webclient.autoconfigure.WebClientObservationAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * A real application context as a traced Boot app has it: Boot's own observation, Brave tracing,
+ * HTTP client and WebClient auto-configurations, every request sampled, plus conntrace. Finished
+ * spans are kept by a {@link SpanHandler} bean, which Boot adds to its Brave tracer.
+ */
+final class TracedContext {
+
+	static final AutoConfigurations BOOT = AutoConfigurations.of(ObservationAutoConfiguration.class,
+			MicrometerTracingAutoConfiguration.class, BraveAutoConfiguration.class, HttpClientAutoConfiguration.class,
+			ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class,
+			WebClientObservationAutoConfiguration.class);
+
+	private TracedContext() {
+	}
+
+	static ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(BOOT)
+			.withConfiguration(AutoConfigurations.of(ConnectionTraceAutoConfiguration.class))
+			.withPropertyValues("management.tracing.sampling.probability=1.0")
+			.withUserConfiguration(SpanCapture.class);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SpanCapture {
+
+		@Bean
+		CapturedSpans capturedSpans() {
+			return new CapturedSpans();
+		}
+
+	}
+
+	static final class CapturedSpans extends SpanHandler {
+
+		private final ConcurrentLinkedQueue<MutableSpan> spans = new ConcurrentLinkedQueue<>();
+
+		@Override
+		public boolean end(TraceContext context, MutableSpan span, Cause cause) {
+			this.spans.add(span);
+			return true;
+		}
+
+		List<MutableSpan> client() {
+			return this.spans.stream().filter((span) -> span.kind() == brave.Span.Kind.CLIENT).toList();
+		}
+
+	}
+
+}

@@ -1,0 +1,73 @@
+package io.conntrace.trace;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.LoggerFactory;
+import reactor.netty.resources.ConnectionProvider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * conntrace made to throw at each of its hooks in turn: every request must still complete as it would
+ * without conntrace, and the failure must be reported once at WARN with its cause.
+ */
+class FaultIsolationTests {
+
+	private final SpanCollector spans = new SpanCollector();
+
+	private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+
+	private final Logger logger = (Logger) LoggerFactory.getLogger(ConnectionTracing.class);
+
+	@BeforeEach
+	void captureLog() {
+		Guard.reset();
+		this.log.start();
+		this.logger.addAppender(this.log);
+	}
+
+	@AfterEach
+	void restore() {
+		Guard.failAt = null;
+		Guard.reset();
+		this.logger.detachAppender(this.log);
+		this.spans.close();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Hook.class)
+	void failureAtHookNeverReachesTheRequest(Hook hook) throws Exception {
+		try (DelayedDnsServer dns = new DelayedDnsServer(Duration.ZERO);
+				CountingServer http = CountingServer.http();
+				CountingServer https = CountingServer.https();
+				TracedClient client = new TracedClient(this.spans.registry(), ConnectionProvider.create("faults", 4),
+						dns::resolveWithMe)) {
+			Guard.failAt = hook;
+			for (CountingServer server : List.of(http, https)) {
+				// By name, so resolution runs too; twice, so one request is new and one reused.
+				String url = server.url("/").replace("127.0.0.1", "conntrace.test");
+				assertThat(client.getAndAwaitRelease(url)).isEqualTo("ok");
+				assertThat(client.get(url)).isEqualTo("ok");
+			}
+			assertThat(this.spans.clientSpans(4)).hasSize(4)
+				.allSatisfy((span) -> assertThat(span.tag("status")).isEqualTo("200"));
+			List<ILoggingEvent> warnings = this.log.list.stream()
+				.filter((event) -> event.getLevel() == Level.WARN)
+				.toList();
+			assertThat(warnings).hasSize(1);
+			assertThat(warnings.get(0).getFormattedMessage()).contains(hook.name());
+			assertThat(warnings.get(0).getThrowableProxy().getMessage()).contains("fault injected at " + hook);
+		}
+	}
+
+}
