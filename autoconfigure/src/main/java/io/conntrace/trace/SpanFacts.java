@@ -30,7 +30,7 @@ import static io.conntrace.trace.ConnectionSpanAttributes.TLS_RESUMED;
 /**
  * Writes one request's connection facts onto its observation: the attributes of
  * {@link ConnectionSpanAttributes} as high-cardinality key values (span only, never a metric tag) and
- * the phase-end events of {@link ConnectionSpanEvents} with their real timestamps. Runs when the
+ * the phase-end events of {@link ConnectionSpanEvents} with their real timestamps on the tracing span. Runs when the
  * request is bound to its connection, before the response can stop the observation.
  */
 final class SpanFacts {
@@ -116,8 +116,10 @@ final class SpanFacts {
 
 	/** Converts a {@code nanoTime} stamp to wall-clock millis, the unit span events carry. */
 	private static void event(Observation observation, ConnectionSpanEvents event, long nanos) {
-		long wall = System.currentTimeMillis() - (System.nanoTime() - nanos) / 1_000_000;
-		observation.event(Observation.Event.of(event.asString(), event.asString(), wall));
+		if (SpanEvents.AVAILABLE) {
+			long wall = System.currentTimeMillis() - (System.nanoTime() - nanos) / 1_000_000;
+			SpanEvents.add(observation, event.asString(), wall);
+		}
 	}
 
 }

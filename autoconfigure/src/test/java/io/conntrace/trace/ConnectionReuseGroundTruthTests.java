@@ -105,6 +105,11 @@ class ConnectionReuseGroundTruthTests {
 			assertThat(tag(span, CONNECTION_IDLE)).isNull();
 			assertThat(tag(span, CONNECTION_AGE)).isNull();
 			assertThat(annotations(span)).contains("conntrace.connect", "conntrace.tls", "conntrace.acquired");
+			// Span only: the request timer has no conntrace tag and no conntrace meter appeared beside it.
+			assertThat(this.spans.meters().getMeters()).isNotEmpty()
+				.allSatisfy((meter) -> assertThat(meter.getId().getName()).doesNotContain("conntrace"))
+				.allSatisfy((meter) -> assertThat(meter.getId().getTags())
+					.noneMatch((tag) -> tag.getKey().startsWith("conntrace") || tag.getKey().startsWith("network.")));
 			assertThat(span.tags().keySet()).allMatch((key) -> !key.contains("?"));
 		}
 	}

@@ -22,6 +22,8 @@ public final class CountingServer implements AutoCloseable {
 
 	private final boolean tls;
 
+	private java.io.File certificate;
+
 	private CountingServer(boolean tls) throws Exception {
 		this.tls = tls;
 		HttpServer server = HttpServer.create()
@@ -40,6 +42,7 @@ public final class CountingServer implements AutoCloseable {
 				.route((request) -> true, (request, response) -> response.sendString(Mono.just("ok"))));
 		if (tls) {
 			SelfSignedCertificate certificate = new SelfSignedCertificate("localhost");
+			this.certificate = certificate.certificate();
 			server = server.secure((spec) -> spec
 				.sslContext(Http11SslContextSpec.forServer(certificate.certificate(), certificate.privateKey())));
 		}
@@ -52,6 +55,11 @@ public final class CountingServer implements AutoCloseable {
 
 	public static CountingServer https() throws Exception {
 		return new CountingServer(true);
+	}
+
+	/** The self-signed certificate (PEM) of a TLS server, for a client to trust. */
+	public java.io.File certificate() {
+		return this.certificate;
 	}
 
 	public int port() {

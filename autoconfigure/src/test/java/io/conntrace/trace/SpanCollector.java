@@ -9,6 +9,8 @@ import brave.handler.MutableSpan;
 import brave.handler.SpanHandler;
 import brave.propagation.TraceContext;
 import brave.sampler.Sampler;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.brave.bridge.BraveBaggageManager;
@@ -30,6 +32,8 @@ public final class SpanCollector implements AutoCloseable {
 
 	private final ObservationRegistry registry = ObservationRegistry.create();
 
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
 	public SpanCollector() {
 		this.tracing = Tracing.newBuilder().sampler(Sampler.ALWAYS_SAMPLE).addSpanHandler(new SpanHandler() {
 			@Override
@@ -44,7 +48,13 @@ public final class SpanCollector implements AutoCloseable {
 		this.registry.observationConfig()
 			.observationHandler(new ObservationHandler.FirstMatchingCompositeObservationHandler(
 					new PropagatingSenderTracingObservationHandler<>(tracer, new BravePropagator(this.tracing)),
-					new DefaultTracingObservationHandler(tracer)));
+					new DefaultTracingObservationHandler(tracer)))
+			// And metrics beside tracing, as in an app with actuator.
+			.observationHandler(new DefaultMeterObservationHandler(this.meters));
+	}
+
+	public SimpleMeterRegistry meters() {
+		return this.meters;
 	}
 
 	public ObservationRegistry registry() {

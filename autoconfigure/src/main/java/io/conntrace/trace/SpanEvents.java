@@ -1,0 +1,41 @@
+package io.conntrace.trace;
+
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.handler.TracingObservationHandler;
+
+/**
+ * Puts a timestamped event on the tracing span behind an observation. Not through
+ * {@code Observation.event}: a metrics handler turns every observation event into a counter, which
+ * would add a meter per phase and a registry lookup per request. Loaded only when Micrometer Tracing
+ * is on the class path.
+ */
+final class SpanEvents {
+
+	static final boolean AVAILABLE = isPresent("io.micrometer.tracing.handler.TracingObservationHandler");
+
+	private SpanEvents() {
+	}
+
+	static void add(Observation observation, String name, long wallMillis) {
+		TracingObservationHandler.TracingContext tracing = observation.getContext()
+			.get(TracingObservationHandler.TracingContext.class);
+		Span span = (tracing != null) ? tracing.getSpan() : null;
+		if (span != null) {
+			span.event(name, wallMillis, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private static boolean isPresent(String className) {
+		try {
+			Class.forName(className, false, SpanEvents.class.getClassLoader());
+			return true;
+		}
+		catch (Throwable ex) {
+			return false;
+		}
+	}
+
+}
