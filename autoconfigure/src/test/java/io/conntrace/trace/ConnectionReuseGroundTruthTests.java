@@ -56,6 +56,7 @@ class ConnectionReuseGroundTruthTests {
 			}
 			List<MutableSpan> clientSpans = this.spans.clientSpans(20);
 			assertThat(clientSpans).hasSize(20);
+			report((tls ? "https" : "http") + " sequential", server, clientSpans);
 			assertThat(server.accepted()).isPositive();
 			assertThat(newConnections(clientSpans)).isEqualTo(server.accepted());
 			assertDistinctNewConnections(clientSpans);
@@ -76,6 +77,7 @@ class ConnectionReuseGroundTruthTests {
 			assertThat(bodies).hasSize(50);
 			List<MutableSpan> clientSpans = this.spans.clientSpans(50);
 			assertThat(clientSpans).hasSize(50);
+			report((tls ? "https" : "http") + " 50 at concurrency 8", server, clientSpans);
 			assertThat(server.accepted()).isBetween(2, 50);
 			assertThat(newConnections(clientSpans)).isEqualTo(server.accepted());
 			assertDistinctNewConnections(clientSpans);
@@ -112,6 +114,12 @@ class ConnectionReuseGroundTruthTests {
 					.noneMatch((tag) -> tag.getKey().startsWith("conntrace") || tag.getKey().startsWith("network.")));
 			assertThat(span.tags().keySet()).allMatch((key) -> !key.contains("?"));
 		}
+	}
+
+	/** Prints the figures the README and the closing notes quote. */
+	private static void report(String scenario, CountingServer server, List<MutableSpan> clientSpans) {
+		System.out.printf("ground truth %s: requests=%d accepted=%d reused=false spans=%d%n", scenario,
+				clientSpans.size(), server.accepted(), newConnections(clientSpans));
 	}
 
 	private static void assertDistinctNewConnections(List<MutableSpan> clientSpans) {
