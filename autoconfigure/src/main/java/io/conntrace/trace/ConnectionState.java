@@ -16,8 +16,15 @@ final class ConnectionState {
 
 	final String id;
 
+	/** The host the request named, never the resolved address; and the remote port. */
+	final String host;
+
+	final int port;
+
 	/** False when the remote host was given as an IP address, so no name was resolved. */
 	final boolean resolvesName;
+
+	final ConnectionListener listener;
 
 	/** When the pool created the channel: the end of any wait for a pool slot. */
 	final long created;
@@ -46,16 +53,38 @@ final class ConnectionState {
 	/** Requests this connection has carried; one request at a time on HTTP/1.1, so no atomics. */
 	volatile int requests;
 
-	private ConnectionState(String id, boolean resolvesName) {
+	/** Why the pool closed it, set by {@link ConnectionEviction} before the close. */
+	volatile @Nullable CloseReason evicted;
+
+	volatile boolean closedByClient;
+
+	volatile boolean failed;
+
+	private ConnectionState(String id, String host, int port, boolean resolvesName, ConnectionListener listener) {
 		this.id = id;
+		this.host = host;
+		this.port = port;
 		this.resolvesName = resolvesName;
+		this.listener = listener;
 		this.created = System.nanoTime();
 	}
 
-	static ConnectionState attach(Channel channel, boolean resolvesName) {
-		ConnectionState state = new ConnectionState(channel.id().asShortText(), resolvesName);
+	static ConnectionState attach(Channel channel, String host, int port, boolean resolvesName,
+			ConnectionListener listener) {
+		ConnectionState state = new ConnectionState(channel.id().asShortText(), host, port, resolvesName, listener);
 		channel.attr(KEY).set(state);
 		return state;
+	}
+
+	CloseReason closeReason() {
+		CloseReason evicted = this.evicted;
+		if (evicted != null) {
+			return evicted;
+		}
+		if (this.failed) {
+			return CloseReason.ERROR;
+		}
+		return this.closedByClient ? CloseReason.CLIENT_CLOSED : CloseReason.SERVER_CLOSED;
 	}
 
 	static @Nullable ConnectionState of(Channel channel) {

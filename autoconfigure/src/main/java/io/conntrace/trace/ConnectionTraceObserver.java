@@ -11,15 +11,19 @@ import reactor.util.context.ContextView;
 
 /**
  * Follows each connection through the pool: stamps when a request got it and when it went back, and
- * when a request is bound to it, hands the facts to {@link SpanFacts} for that request's observation.
- * One shared instance: Reactor Netty makes observers part of the pool key, so a new observer per
- * client would mean a new pool per client.
+ * when a request is bound to it, hands the facts to {@link SpanFacts} for that request's observation
+ * and to the listener. One instance per {@link ConnectionTracing}: Reactor Netty makes observers part
+ * of the pool key, so a new observer per client would mean a new pool per client.
  */
 final class ConnectionTraceObserver implements ConnectionObserver {
 
-	static final ConnectionTraceObserver INSTANCE = new ConnectionTraceObserver();
+	private final ConnectionListener listener;
 
-	private ConnectionTraceObserver() {
+	private final boolean spans;
+
+	ConnectionTraceObserver(ConnectionListener listener, boolean spans) {
+		this.listener = listener;
+		this.spans = spans;
 	}
 
 	@Override
@@ -55,7 +59,7 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 		}
 	}
 
-	private static void configured(Connection connection) {
+	private void configured(Connection connection) {
 		try {
 			Guard.check(Hook.CONFIGURED);
 			Channel channel = connection.channel();
@@ -66,12 +70,16 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			int ordinal = state.requests + 1;
 			state.requests = ordinal;
 			ContextView context = contextOf(connection);
-			Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
-			if (observation == null || observation.isNoop()) {
+			AcquireStart start = context.getOrDefault(AcquireStart.KEY, null);
+			RequestTimes times = RequestTimes.of(state, ordinal > 1, start);
+			this.listener.requestBound(state.host, state.port, ordinal > 1, times.acquire(), times.poolWait());
+			if (!this.spans) {
 				return;
 			}
-			AcquireStart start = context.getOrDefault(AcquireStart.KEY, null);
-			SpanFacts.write(observation, channel, state, ordinal, start);
+			Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+			if (observation != null && !observation.isNoop()) {
+				SpanFacts.write(observation, channel, state, ordinal, times);
+			}
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.CONFIGURED, ex);

@@ -25,13 +25,15 @@ import reactor.util.context.Context;
  * {@code contextWrite(Context.of(ObservationThreadLocalAccessor.KEY, observation))}.
  * <p>
  * Adds nothing that opens connections, resolves names or handshakes: it only watches the client's own.
+ * Create one instance per application and reuse it: Reactor Netty makes the hooks part of the pool key,
+ * so clients instrumented by different instances do not share pooled connections.
  */
 public final class ConnectionTracing {
 
 	/** Marks a client (and so each of its channels) as instrumented, so instrumenting twice is harmless. */
 	private static final AttributeKey<Boolean> INSTRUMENTED = AttributeKey.valueOf("conntrace.instrumented");
 
-	// Each hook is one shared instance: Reactor Netty makes them part of the pool key.
+	private static final ConnectionTracing DEFAULT = new ConnectionTracing(ConnectionListener.NONE, true);
 
 	private static final Function<Mono<? extends Connection>, Mono<? extends Connection>> ACQUIRE_START = (
 			connect) -> Mono.defer(() -> {
@@ -44,17 +46,6 @@ public final class ConnectionTracing {
 					return connect;
 				}
 			});
-
-	private static final ChannelPipelineConfigurer CHANNEL_INIT = (observer, channel, remoteAddress) -> {
-		try {
-			Guard.check(Hook.CHANNEL_INIT);
-			ConnectionState.attach(channel, resolvesName(remoteAddress));
-			channel.pipeline().addFirst(PhaseTimer.NAME, PhaseTimer.INSTANCE);
-		}
-		catch (Throwable ex) {
-			Guard.failed(Hook.CHANNEL_INIT, ex);
-		}
-	};
 
 	private static final Consumer<Connection> RESOLVE_START = (connection) -> {
 		try {
@@ -75,6 +66,10 @@ public final class ConnectionTracing {
 			ConnectionState state = ConnectionState.of(connection.channel());
 			if (state != null) {
 				state.resolveEnd = System.nanoTime();
+				long dns = state.dnsNanos();
+				if (dns >= 0) {
+					state.listener.nameResolved(state.host, state.port, dns);
+				}
 			}
 		}
 		catch (Throwable ex) {
@@ -82,29 +77,55 @@ public final class ConnectionTracing {
 		}
 	};
 
-	private ConnectionTracing() {
+	private final ChannelPipelineConfigurer channelInit;
+
+	private final ConnectionTraceObserver observer;
+
+	private ConnectionTracing(ConnectionListener listener, boolean spans) {
+		this.channelInit = (observer, channel, remoteAddress) -> init(channel, remoteAddress, listener);
+		this.observer = new ConnectionTraceObserver(listener, spans);
 	}
 
 	/**
-	 * Return a copy of the given client that records connection facts for every request. Calling it
-	 * on a client that is already instrumented returns that client unchanged.
+	 * Return an instance whose clients also report to the given listener.
+	 * @param listener receives every request's and connection's facts, for example to record metrics
+	 * @param spans whether to write the facts onto request observations
+	 * @return a new instance; keep it for the life of the application
+	 */
+	public static ConnectionTracing create(ConnectionListener listener, boolean spans) {
+		return new ConnectionTracing(listener, spans);
+	}
+
+	/**
+	 * Return a copy of the given client that records connection facts on every request's observation.
+	 * Calling it on a client that is already instrumented returns that client unchanged.
 	 * @param client the client to instrument, with all its own settings
 	 * @return the instrumented client
 	 */
 	public static HttpClient instrument(HttpClient client) {
+		return DEFAULT.apply(client);
+	}
+
+	/**
+	 * Return a copy of the given client instrumented by this instance. Calling it on a client that is
+	 * already instrumented returns that client unchanged.
+	 * @param client the client to instrument, with all its own settings
+	 * @return the instrumented client
+	 */
+	public HttpClient apply(HttpClient client) {
 		if (client.configuration().attributes().containsKey(INSTRUMENTED)) {
 			return client;
 		}
 		return client.attr(INSTRUMENTED, Boolean.TRUE)
 			.mapConnect(ACQUIRE_START)
-			.doOnChannelInit(CHANNEL_INIT)
+			.doOnChannelInit(this.channelInit)
 			.doOnResolve(RESOLVE_START)
 			.doAfterResolve(RESOLVE_END)
-			.observe(ConnectionTraceObserver.INSTANCE);
+			.observe(this.observer);
 	}
 
 	/**
-	 * Return whether the given channel belongs to a client instrumented by {@link #instrument}.
+	 * Return whether the given channel belongs to a client instrumented by conntrace.
 	 * @param channel a client channel
 	 * @return {@code true} if conntrace records this channel's facts
 	 */
@@ -112,12 +133,24 @@ public final class ConnectionTracing {
 		return channel.hasAttr(INSTRUMENTED);
 	}
 
-	private static boolean resolvesName(SocketAddress remoteAddress) {
-		if (!(remoteAddress instanceof InetSocketAddress address) || !address.isUnresolved()) {
-			return false;
+	private static void init(Channel channel, SocketAddress remoteAddress, ConnectionListener listener) {
+		try {
+			Guard.check(Hook.CHANNEL_INIT);
+			String host = "";
+			int port = 0;
+			boolean resolvesName = false;
+			if (remoteAddress instanceof InetSocketAddress address) {
+				host = address.getHostString();
+				port = address.getPort();
+				resolvesName = address.isUnresolved() && !NetUtil.isValidIpV4Address(host)
+						&& !NetUtil.isValidIpV6Address(host);
+			}
+			ConnectionState.attach(channel, host, port, resolvesName, listener);
+			channel.pipeline().addFirst(ConnectionWatcher.NAME, ConnectionWatcher.INSTANCE);
 		}
-		String host = address.getHostString();
-		return !NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host);
+		catch (Throwable ex) {
+			Guard.failed(Hook.CHANNEL_INIT, ex);
+		}
 	}
 
 }

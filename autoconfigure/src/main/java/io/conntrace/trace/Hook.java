@@ -31,6 +31,12 @@ enum Hook {
 	CONFIGURED,
 
 	/** The connection went back to the pool. */
-	RELEASED
+	RELEASED,
+
+	/** The connection closed. */
+	CLOSED,
+
+	/** The pool asked whether to evict an idle connection. */
+	EVICTION
 
 }

@@ -39,7 +39,7 @@ final class SpanFacts {
 	}
 
 	static void write(Observation observation, Channel channel, ConnectionState state, int ordinal,
-			@Nullable AcquireStart start) {
+			RequestTimes times) {
 		boolean reused = ordinal > 1;
 		long acquired = state.acquired;
 		put(observation, CONNECTION_REUSED, reused ? "true" : "false");
@@ -54,12 +54,9 @@ final class SpanFacts {
 		else {
 			writeOpening(observation, state);
 		}
-		if (start != null && acquired != 0) {
-			put(observation, ACQUIRE, Millis.format(acquired - start.nanos));
-			// A pooled connection is handed over as soon as a slot is free: all of its acquire is wait. A new
-			// one ends the wait when the pool creates its channel; everything after that is opening it.
-			long waitEnd = reused ? acquired : Math.min(Math.max(state.created, start.nanos), acquired);
-			put(observation, POOL_WAIT, Millis.format(waitEnd - start.nanos));
+		if (times.acquire() >= 0) {
+			put(observation, ACQUIRE, Millis.format(times.acquire()));
+			put(observation, POOL_WAIT, Millis.format(times.poolWait()));
 		}
 		writePeer(observation, channel.remoteAddress());
 		writeTls(observation, channel, state);

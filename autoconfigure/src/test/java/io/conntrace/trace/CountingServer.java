@@ -18,6 +18,8 @@ public final class CountingServer implements AutoCloseable {
 
 	private final AtomicInteger accepted = new AtomicInteger();
 
+	private final AtomicInteger closed = new AtomicInteger();
+
 	private final DisposableServer server;
 
 	private final boolean tls;
@@ -30,7 +32,10 @@ public final class CountingServer implements AutoCloseable {
 			.host("127.0.0.1")
 			.port(0)
 			// Once per accepted socket; doOnConnection would fire once per request.
-			.doOnChannelInit((observer, channel, remote) -> this.accepted.incrementAndGet())
+			.doOnChannelInit((observer, channel, remote) -> {
+				this.accepted.incrementAndGet();
+				channel.closeFuture().addListener((future) -> this.closed.incrementAndGet());
+			})
 			.route((routes) -> routes.get("/slow", (request, response) -> {
 				long millis = Long.parseLong(new io.netty.handler.codec.http.QueryStringDecoder(request.uri())
 					.parameters()
@@ -73,6 +78,11 @@ public final class CountingServer implements AutoCloseable {
 	/** Connections this server accepted; a connection counts once it is accepted, before any request. */
 	public int accepted() {
 		return this.accepted.get();
+	}
+
+	/** Accepted connections that have since closed, whichever side closed them. */
+	public int closed() {
+		return this.closed.get();
 	}
 
 	@Override

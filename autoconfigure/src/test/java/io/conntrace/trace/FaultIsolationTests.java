@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,8 +51,7 @@ class FaultIsolationTests {
 		try (DelayedDnsServer dns = new DelayedDnsServer(Duration.ZERO);
 				CountingServer http = CountingServer.http();
 				CountingServer https = CountingServer.https();
-				TracedClient client = new TracedClient(this.spans.registry(), ConnectionProvider.create("faults", 4),
-						dns::resolveWithMe)) {
+				TracedClient client = new TracedClient(this.spans.registry(), evictingPool(), dns::resolveWithMe)) {
 			Guard.failAt = hook;
 			for (CountingServer server : List.of(http, https)) {
 				// By name, so resolution runs too; twice, so one request is new and one reused.
@@ -61,6 +61,8 @@ class FaultIsolationTests {
 			}
 			assertThat(this.spans.clientSpans(4)).hasSize(4)
 				.allSatisfy((span) -> assertThat(span.tag("status")).isEqualTo("200"));
+			// Idle eviction closes both connections, so the eviction and close hooks run too.
+			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> http.closed() + https.closed() == 2);
 			List<ILoggingEvent> warnings = this.log.list.stream()
 				.filter((event) -> event.getLevel() == Level.WARN)
 				.toList();
@@ -68,6 +70,14 @@ class FaultIsolationTests {
 			assertThat(warnings.get(0).getFormattedMessage()).contains(hook.name());
 			assertThat(warnings.get(0).getThrowableProxy().getMessage()).contains("fault injected at " + hook);
 		}
+	}
+
+	private static ConnectionProvider evictingPool() {
+		return ConnectionProvider.builder("faults")
+			.maxConnections(4)
+			.evictionPredicate(ConnectionEviction.of(Duration.ofMillis(150), null))
+			.evictInBackground(Duration.ofMillis(50))
+			.build();
 	}
 
 }

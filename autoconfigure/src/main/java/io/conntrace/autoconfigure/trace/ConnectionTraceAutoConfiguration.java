@@ -1,6 +1,8 @@
 package io.conntrace.autoconfigure.trace;
 
 import io.conntrace.autoconfigure.ConntraceProperties;
+import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
+import io.conntrace.trace.ConnectionListener;
 import io.conntrace.trace.ConnectionTracing;
 import io.micrometer.observation.ObservationRegistry;
 import reactor.netty.http.client.HttpClient;
@@ -21,16 +23,22 @@ import org.springframework.web.reactive.function.client.WebClient;
  * connector through its official customizer, and WebClient beans built without Boot's builder
  * through a post-processor that gives them the application's observation registry.
  */
-@AutoConfiguration
+@AutoConfiguration(after = ConnectionMetricsAutoConfiguration.class)
 @ConditionalOnClass({ WebClient.class, HttpClient.class })
 @ConditionalOnBooleanProperty(name = "conntrace.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(ConntraceProperties.class)
+@EnableConfigurationProperties({ ConntraceProperties.class, TraceProperties.class })
 public final class ConnectionTraceAutoConfiguration {
 
 	@Bean
+	ConnectionTracing conntraceConnectionTracing(TraceProperties properties,
+			ObjectProvider<ConnectionListener> listener) {
+		return ConnectionTracing.create(listener.getIfAvailable(() -> ConnectionListener.NONE), properties.isEnabled());
+	}
+
+	@Bean
 	static WebClientTracingPostProcessor conntraceWebClientTracingPostProcessor(
-			ObjectProvider<ObservationRegistry> observationRegistry) {
-		return new WebClientTracingPostProcessor(observationRegistry);
+			ObjectProvider<ConnectionTracing> tracing, ObjectProvider<ObservationRegistry> observationRegistry) {
+		return new WebClientTracingPostProcessor(tracing, observationRegistry);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -38,8 +46,9 @@ public final class ConnectionTraceAutoConfiguration {
 	static class ReactorConnectorConfiguration {
 
 		@Bean
-		ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> conntraceClientHttpConnectorBuilderCustomizer() {
-			return (builder) -> builder.withHttpClientCustomizer(ConnectionTracing::instrument);
+		ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> conntraceClientHttpConnectorBuilderCustomizer(
+				ConnectionTracing tracing) {
+			return (builder) -> builder.withHttpClientCustomizer(tracing::apply);
 		}
 
 	}

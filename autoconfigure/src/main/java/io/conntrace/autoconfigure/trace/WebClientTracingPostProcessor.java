@@ -17,16 +17,20 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 final class WebClientTracingPostProcessor implements BeanPostProcessor {
 
+	private final ObjectProvider<ConnectionTracing> tracing;
+
 	private final ObjectProvider<ObservationRegistry> observationRegistry;
 
-	WebClientTracingPostProcessor(ObjectProvider<ObservationRegistry> observationRegistry) {
+	WebClientTracingPostProcessor(ObjectProvider<ConnectionTracing> tracing,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
+		this.tracing = tracing;
 		this.observationRegistry = observationRegistry;
 	}
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		if (bean instanceof HttpClient httpClient) {
-			return ConnectionTracing.instrument(httpClient);
+			return this.tracing.getObject().apply(httpClient);
 		}
 		if (bean instanceof WebClient webClient) {
 			ObservationRegistry registry = this.observationRegistry.getIfAvailable();

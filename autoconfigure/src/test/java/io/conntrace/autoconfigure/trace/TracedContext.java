@@ -6,6 +6,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import brave.handler.MutableSpan;
 import brave.handler.SpanHandler;
 import brave.propagation.TraceContext;
+import io.conntrace.autoconfigure.keepalive.KeepAliveAutoConfiguration;
+import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
+import io.conntrace.autoconfigure.pool.ConnectionPoolAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
@@ -31,13 +34,18 @@ final class TracedContext {
 			ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class,
 			WebClientObservationAutoConfiguration.class);
 
+	/** All of conntrace, as the starter brings it. */
+	static final AutoConfigurations CONNTRACE = AutoConfigurations.of(ConnectionMetricsAutoConfiguration.class,
+			ConnectionPoolAutoConfiguration.class, KeepAliveAutoConfiguration.class,
+			ConnectionTraceAutoConfiguration.class);
+
 	private TracedContext() {
 	}
 
 	static ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(BOOT)
-			.withConfiguration(AutoConfigurations.of(ConnectionTraceAutoConfiguration.class))
+			.withConfiguration(CONNTRACE)
 			.withPropertyValues("management.tracing.sampling.probability=1.0")
 			.withUserConfiguration(SpanCapture.class);
 	}

@@ -15,16 +15,17 @@ import io.netty.util.concurrent.GenericFutureListener;
 
 /**
  * Times the TCP connect and the TLS handshake of a new connection by watching the channel's own
- * connect call and its {@link SslHandler}'s handshake: the connection the request really uses,
- * never a side dial. Sits first in the pipeline so the connect it sees is the socket's. Shared by
- * all channels: it keeps nothing but reads and writes the channel's {@link ConnectionState}.
+ * connect call and its {@link SslHandler}'s handshake (the connection the request really uses, never
+ * a side dial), and sees how the connection ends. Sits first in the pipeline so the connect it sees is
+ * the socket's. Shared by all channels: it keeps nothing but reads and writes the channel's
+ * {@link ConnectionState}.
  */
 @ChannelHandler.Sharable
-final class PhaseTimer extends ChannelDuplexHandler {
+final class ConnectionWatcher extends ChannelDuplexHandler {
 
-	static final String NAME = "conntrace.phaseTimer";
+	static final String NAME = "conntrace.watcher";
 
-	static final PhaseTimer INSTANCE = new PhaseTimer();
+	static final ConnectionWatcher INSTANCE = new ConnectionWatcher();
 
 	/** Wall clock and session times have millisecond resolution; a fresh session may look a hair older. */
 	private static final long CLOCK_SLACK_MILLIS = 5;
@@ -42,7 +43,41 @@ final class PhaseTimer extends ChannelDuplexHandler {
 		}
 	};
 
-	private PhaseTimer() {
+	private ConnectionWatcher() {
+	}
+
+	@Override
+	public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+		ConnectionState state = ConnectionState.of(ctx.channel());
+		if (state != null) {
+			state.closedByClient = true;
+		}
+		super.close(ctx, promise);
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+		ConnectionState state = ConnectionState.of(ctx.channel());
+		if (state != null) {
+			state.failed = true;
+		}
+		super.exceptionCaught(ctx, cause);
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+		try {
+			Guard.check(Hook.CLOSED);
+			ConnectionState state = ConnectionState.of(ctx.channel());
+			if (state != null) {
+				long lifetime = (state.established != 0) ? System.nanoTime() - state.established : -1;
+				state.listener.connectionClosed(state.host, state.port, state.closeReason(), lifetime, state.requests);
+			}
+		}
+		catch (Throwable ex) {
+			Guard.failed(Hook.CLOSED, ex);
+		}
+		super.channelInactive(ctx);
 	}
 
 	@Override

@@ -1,0 +1,45 @@
+package io.conntrace.autoconfigure.metrics;
+
+import io.conntrace.autoconfigure.PropertyCheck;
+import io.conntrace.metrics.ConnectionMeters;
+import io.conntrace.metrics.PoolMeterRegistrar;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of conntrace's meters and the pool's gauges on the application's
+ * {@link MeterRegistry}, when there is one.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@ConditionalOnClass({ MeterRegistry.class, HttpClient.class })
+@ConditionalOnBean(MeterRegistry.class)
+@ConditionalOnBooleanProperty(name = "conntrace.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "conntrace.metrics.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ConnectionMetricsProperties.class)
+public final class ConnectionMetricsAutoConfiguration {
+
+	@Bean
+	ConnectionMeters conntraceConnectionMeters(MeterRegistry registry, ConnectionMetricsProperties properties) {
+		return new ConnectionMeters(registry, maxServers(properties));
+	}
+
+	@Bean
+	PoolMeterRegistrar conntracePoolMeterRegistrar(MeterRegistry registry, ConnectionMetricsProperties properties) {
+		return new PoolMeterRegistrar(registry, maxServers(properties));
+	}
+
+	private static int maxServers(ConnectionMetricsProperties properties) {
+		PropertyCheck.between("conntrace.metrics.max-servers", properties.getMaxServers(), 1, 10_000);
+		return properties.getMaxServers();
+	}
+
+}

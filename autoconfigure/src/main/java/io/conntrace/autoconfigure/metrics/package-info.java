@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of meters for connections and the connection pool.
+ */
+@NullMarked
+package io.conntrace.autoconfigure.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,45 @@
+package io.conntrace.autoconfigure.pool;
+
+import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
+import io.conntrace.trace.ConnectionListener;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
+import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.Order;
+
+/**
+ * Auto-configuration of the connection pool that Boot's reactive connector, and so every WebClient
+ * built from Boot's builder, uses: limits and idle and life times from {@code conntrace.pool.*}.
+ */
+@AutoConfiguration(after = ConnectionMetricsAutoConfiguration.class)
+@ConditionalOnClass({ HttpClient.class, ReactorClientHttpConnectorBuilder.class })
+@ConditionalOnBooleanProperty(name = "conntrace.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(PoolProperties.class)
+public final class ConnectionPoolAutoConfiguration {
+
+	/** After Boot's own customizer (order 0), which sets the pool of its ReactorResourceFactory. */
+	static final int ORDER = 10;
+
+	@Bean
+	ConntracePool conntracePool(PoolProperties properties, ObjectProvider<ConnectionProvider.MeterRegistrar> registrar,
+			ObjectProvider<ConnectionListener> listener) {
+		return new ConntracePool(properties, registrar.getIfAvailable(),
+				listener.getIfAvailable(() -> ConnectionListener.NONE));
+	}
+
+	@Bean
+	@Order(ORDER)
+	ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> conntracePoolClientHttpConnectorBuilderCustomizer(
+			ConntracePool pool) {
+		return (builder) -> builder.withHttpClientFactory(pool::newHttpClient);
+	}
+
+}

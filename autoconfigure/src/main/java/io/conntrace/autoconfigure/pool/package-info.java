@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the connection pool behind every WebClient conntrace traces.
+ */
+@NullMarked
+package io.conntrace.autoconfigure.pool;
+
+import org.jspecify.annotations.NullMarked;

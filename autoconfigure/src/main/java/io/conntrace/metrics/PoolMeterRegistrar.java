@@ -1,0 +1,114 @@
+package io.conntrace.metrics;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import reactor.netty.resources.ConnectionPoolMetrics;
+import reactor.netty.resources.ConnectionProvider;
+
+import static io.conntrace.metrics.ConnectionMeterNames.OPEN_CONNECTIONS;
+import static io.conntrace.metrics.ConnectionMeterNames.POOL;
+import static io.conntrace.metrics.ConnectionMeterNames.Tags.CONNECTION_STATE;
+import static io.conntrace.metrics.ConnectionMeterNames.Tags.POOL_ID;
+import static io.conntrace.metrics.ConnectionMeterNames.Tags.POOL_NAME;
+import static io.conntrace.metrics.ConnectionMeterNames.Tags.REMOTE_ADDRESS;
+
+/**
+ * Binds a Reactor Netty pool's gauges to a given registry, one set per remote address, and removes
+ * them when Reactor Netty disposes that pool. Reactor Netty's own registrar uses Micrometer's global
+ * registry, which every application context in the JVM shares; this one keeps each application's
+ * pool in that application's registry. Remote addresses are capped like {@code server.address}.
+ */
+public final class PoolMeterRegistrar implements ConnectionProvider.MeterRegistrar {
+
+	private final MeterRegistry registry;
+
+	private final ServerTags<Tags> servers;
+
+	private final Map<String, List<Meter>> registered = new ConcurrentHashMap<>();
+
+	/**
+	 * Create a registrar for the given registry.
+	 * @param registry where to register
+	 * @param maxServers how many distinct remote addresses get their own tag values
+	 */
+	public PoolMeterRegistrar(MeterRegistry registry, int maxServers) {
+		this.registry = registry;
+		this.servers = new ServerTags<>(maxServers, (tags) -> tags);
+	}
+
+	@Override
+	public void registerMetrics(String poolName, String id, SocketAddress remoteAddress, ConnectionPoolMetrics metrics) {
+		Tags server = serverTags(remoteAddress);
+		String remote = server.stream()
+			.filter((tag) -> tag.getKey().equals(ConnectionMeterNames.Tags.SERVER_ADDRESS.asString()))
+			.findFirst()
+			.map((tag) -> tag.getValue())
+			.orElse(ServerTags.OTHER);
+		Tags pool = Tags.of(POOL_ID.asString(), id, POOL_NAME.asString(), poolName, REMOTE_ADDRESS.asString(), remote);
+		Tags open = server.and(POOL_NAME.asString(), poolName);
+		List<Meter> meters = List.of(
+				gauge("total.connections", "Connections open, active or idle", pool, metrics,
+						ConnectionPoolMetrics::allocatedSize),
+				gauge("active.connections", "Connections in use by a request", pool, metrics,
+						ConnectionPoolMetrics::acquiredSize),
+				gauge("idle.connections", "Connections idle in the pool", pool, metrics, ConnectionPoolMetrics::idleSize),
+				gauge("pending.connections", "Requests waiting for a connection", pool, metrics,
+						ConnectionPoolMetrics::pendingAcquireSize),
+				gauge("max.connections", "Most connections the pool may open", pool, metrics,
+						ConnectionPoolMetrics::maxAllocatedSize),
+				gauge("max.pending.connections", "Most requests that may wait for a connection", pool, metrics,
+						ConnectionPoolMetrics::maxPendingAcquireSize),
+				Gauge.builder(OPEN_CONNECTIONS.getName(), metrics, ConnectionPoolMetrics::acquiredSize)
+					.description("Open connections by state")
+					.baseUnit(OPEN_CONNECTIONS.getBaseUnit())
+					.tags(open.and(CONNECTION_STATE.asString(), "active"))
+					.strongReference(true)
+					.register(this.registry),
+				Gauge.builder(OPEN_CONNECTIONS.getName(), metrics, ConnectionPoolMetrics::idleSize)
+					.description("Open connections by state")
+					.baseUnit(OPEN_CONNECTIONS.getBaseUnit())
+					.tags(open.and(CONNECTION_STATE.asString(), "idle"))
+					.strongReference(true)
+					.register(this.registry));
+		this.registered.put(key(poolName, id, remoteAddress), meters);
+	}
+
+	@Override
+	public void deRegisterMetrics(String poolName, String id, SocketAddress remoteAddress) {
+		List<Meter> meters = this.registered.remove(key(poolName, id, remoteAddress));
+		if (meters != null) {
+			meters.forEach(this.registry::remove);
+		}
+	}
+
+	private Meter gauge(String suffix, String description, Tags tags, ConnectionPoolMetrics metrics,
+			ToDoubleFunction<ConnectionPoolMetrics> value) {
+		return Gauge.builder(POOL.getName().formatted(suffix), metrics, value)
+			.description(description)
+			.baseUnit(POOL.getBaseUnit())
+			.tags(tags)
+			.strongReference(true)
+			.register(this.registry);
+	}
+
+	private Tags serverTags(SocketAddress remoteAddress) {
+		if (remoteAddress instanceof InetSocketAddress address) {
+			return this.servers.get(address.getHostString(), address.getPort());
+		}
+		return this.servers.get(remoteAddress.toString(), 0);
+	}
+
+	private static String key(String poolName, String id, SocketAddress remoteAddress) {
+		return poolName + '|' + id + '|' + remoteAddress;
+	}
+
+}

@@ -1,0 +1,53 @@
+package io.conntrace.trace;
+
+/**
+ * Receives the facts conntrace records, for uses beyond the span (metrics). Called on Netty event
+ * loops: implementations must be fast, must not block and should not throw (what they throw is
+ * caught and logged, never passed to the request). {@code host} is the host the request named (a
+ * name or an IP literal), never the resolved address.
+ */
+public interface ConnectionListener {
+
+	/** A listener that ignores everything. */
+	ConnectionListener NONE = new ConnectionListener() {
+	};
+
+	/**
+	 * A request was bound to its connection.
+	 * @param host the host the request named
+	 * @param port the remote port
+	 * @param reused whether an earlier request already used the connection
+	 * @param acquireNanos time from asking the pool until the connection was ready, or -1 if unknown
+	 * @param poolWaitNanos the part of it spent waiting for a pool slot, or -1 if unknown
+	 */
+	default void requestBound(String host, int port, boolean reused, long acquireNanos, long poolWaitNanos) {
+	}
+
+	/**
+	 * A new connection resolved its host name.
+	 * @param host the name resolved
+	 * @param port the remote port
+	 * @param nanos resolution time
+	 */
+	default void nameResolved(String host, int port, long nanos) {
+	}
+
+	/**
+	 * A connection closed.
+	 * @param host the host the connection was opened for
+	 * @param port the remote port
+	 * @param reason how it closed
+	 * @param lifetimeNanos time from established to closed, or -1 if it never got established
+	 * @param requests requests it carried
+	 */
+	default void connectionClosed(String host, int port, CloseReason reason, long lifetimeNanos, int requests) {
+	}
+
+	/**
+	 * The application's pool is being disposed: connections the client closes from now on close because
+	 * of it ({@link CloseReason#POOL_DISPOSED}).
+	 */
+	default void poolDisposing() {
+	}
+
+}
