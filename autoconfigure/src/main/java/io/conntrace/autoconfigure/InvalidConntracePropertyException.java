@@ -1,5 +1,9 @@
 package io.conntrace.autoconfigure;
 
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
 /**
  * A {@code conntrace.*} property has a value outside its allowed range. Thrown while the application
  * starts, before any request, and reported by {@link InvalidConntracePropertyFailureAnalyzer}.
@@ -19,11 +23,37 @@ public final class InvalidConntracePropertyException extends RuntimeException {
 	 * @param allowed the allowed range, for example {@code 1 or more}
 	 */
 	public InvalidConntracePropertyException(String property, Object value, String allowed) {
-		super("Invalid value '" + value + "' for property '" + property + "': allowed is " + allowed);
+		super("Invalid value '" + display(value) + "' for property '" + property + "': allowed is " + allowed);
 		this.property = property;
 		this.value = value;
 		this.allowed = allowed;
 	}
+
+	/**
+	 * Return a value as a user writes it in properties: durations as {@code 5s}, {@code 1500ms}, not ISO-8601.
+	 * @param value a value
+	 * @return its display form
+	 */
+	public static String display(Object value) {
+		if (!(value instanceof Duration duration)) {
+			return String.valueOf(value);
+		}
+		long millis = duration.toMillis();
+		if (millis == 0) {
+			return "0s";
+		}
+		for (ChronoUnit unit : new ChronoUnit[] { ChronoUnit.DAYS, ChronoUnit.HOURS, ChronoUnit.MINUTES,
+				ChronoUnit.SECONDS }) {
+			long unitMillis = unit.getDuration().toMillis();
+			if (millis % unitMillis == 0) {
+				return (millis / unitMillis) + UNITS.get(unit);
+			}
+		}
+		return millis + "ms";
+	}
+
+	private static final Map<ChronoUnit, String> UNITS = Map.of(ChronoUnit.DAYS, "d", ChronoUnit.HOURS, "h",
+			ChronoUnit.MINUTES, "m", ChronoUnit.SECONDS, "s");
 
 	public String getProperty() {
 		return this.property;

@@ -12,7 +12,8 @@ class InvalidConntracePropertyFailureAnalyzer extends AbstractFailureAnalyzer<In
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidConntracePropertyException cause) {
 		return new FailureAnalysis(
-				"Property '" + cause.getProperty() + "' has the value '" + cause.getValue()
+				"Property '" + cause.getProperty() + "' has the value '"
+						+ InvalidConntracePropertyException.display(cause.getValue())
 						+ "', which conntrace cannot use. Allowed: " + cause.getAllowed() + ".",
 				"Update '" + cause.getProperty() + "' in your application's configuration to a value in the allowed range: "
 						+ cause.getAllowed() + ".",

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import io.micrometer.core.instrument.Tags;
+import org.jspecify.annotations.Nullable;
 
 import static io.conntrace.metrics.ConnectionMeterNames.Tags.SERVER_ADDRESS;
 import static io.conntrace.metrics.ConnectionMeterNames.Tags.SERVER_PORT;
@@ -25,12 +26,12 @@ final class ServerTags<T> {
 
 	private final Function<Tags, T> factory;
 
-	private final T other;
+	/** Created on the first fold only, so a registry shows no {@value #OTHER} meters until one is real. */
+	private volatile @Nullable T other;
 
 	ServerTags(int cap, Function<Tags, T> factory) {
 		this.cap = cap;
 		this.factory = factory;
-		this.other = factory.apply(Tags.of(SERVER_ADDRESS.asString(), OTHER, SERVER_PORT.asString(), OTHER));
 	}
 
 	/** Return what is held for this server, creating it on first sight while under the cap. */
@@ -41,10 +42,15 @@ final class ServerTags<T> {
 			return held;
 		}
 		synchronized (this.admitted) {
-			if (this.admitted.size() >= this.cap) {
-				return this.other;
+			if (this.admitted.size() < this.cap) {
+				return this.admitted.computeIfAbsent(server, (key) -> this.factory.apply(key.tags()));
 			}
-			return this.admitted.computeIfAbsent(server, (key) -> this.factory.apply(key.tags()));
+			T other = this.other;
+			if (other == null) {
+				other = this.factory.apply(Tags.of(SERVER_ADDRESS.asString(), OTHER, SERVER_PORT.asString(), OTHER));
+				this.other = other;
+			}
+			return other;
 		}
 	}
 

@@ -60,6 +60,9 @@ final class ConnectionState {
 
 	volatile boolean failed;
 
+	/** Set once the close was reported, by whichever of close and inactive came first. */
+	boolean closeReported;
+
 	private ConnectionState(String id, String host, int port, boolean resolvesName, ConnectionListener listener) {
 		this.id = id;
 		this.host = host;

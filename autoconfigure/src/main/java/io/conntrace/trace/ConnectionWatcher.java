@@ -46,11 +46,16 @@ final class ConnectionWatcher extends ChannelDuplexHandler {
 	private ConnectionWatcher() {
 	}
 
+	/**
+	 * Reports a close the client asked for here, not at {@code channelInactive}: Netty completes the close
+	 * future first, so a pool disposal that waits on it would otherwise finish before the close is told.
+	 */
 	@Override
 	public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
 		ConnectionState state = ConnectionState.of(ctx.channel());
 		if (state != null) {
 			state.closedByClient = true;
+			report(state);
 		}
 		super.close(ctx, promise);
 	}
@@ -66,18 +71,27 @@ final class ConnectionWatcher extends ChannelDuplexHandler {
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+		ConnectionState state = ConnectionState.of(ctx.channel());
+		if (state != null) {
+			report(state);
+		}
+		super.channelInactive(ctx);
+	}
+
+	/** Tells the listener once how the connection ended; both callers run on the channel's event loop. */
+	private static void report(ConnectionState state) {
+		if (state.closeReported) {
+			return;
+		}
+		state.closeReported = true;
 		try {
 			Guard.check(Hook.CLOSED);
-			ConnectionState state = ConnectionState.of(ctx.channel());
-			if (state != null) {
-				long lifetime = (state.established != 0) ? System.nanoTime() - state.established : -1;
-				state.listener.connectionClosed(state.host, state.port, state.closeReason(), lifetime, state.requests);
-			}
+			long lifetime = (state.established != 0) ? System.nanoTime() - state.established : -1;
+			state.listener.connectionClosed(state.host, state.port, state.closeReason(), lifetime, state.requests);
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.CLOSED, ex);
 		}
-		super.channelInactive(ctx);
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.handler.ssl.util.SelfSignedCertificate;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
@@ -26,7 +27,7 @@ public final class CountingServer implements AutoCloseable {
 
 	private java.io.File certificate;
 
-	private CountingServer(boolean tls) throws Exception {
+	private CountingServer(boolean tls, @Nullable Duration idleTimeout) throws Exception {
 		this.tls = tls;
 		HttpServer server = HttpServer.create()
 			.host("127.0.0.1")
@@ -45,6 +46,9 @@ public final class CountingServer implements AutoCloseable {
 			}).get("/header", (request, response) -> response
 				.sendString(Mono.just(String.valueOf(request.requestHeaders().get("X-User")))))
 				.route((request) -> true, (request, response) -> response.sendString(Mono.just("ok"))));
+		if (idleTimeout != null) {
+			server = server.idleTimeout(idleTimeout);
+		}
 		if (tls) {
 			SelfSignedCertificate certificate = new SelfSignedCertificate("localhost");
 			this.certificate = certificate.certificate();
@@ -55,11 +59,16 @@ public final class CountingServer implements AutoCloseable {
 	}
 
 	public static CountingServer http() throws Exception {
-		return new CountingServer(false);
+		return new CountingServer(false, null);
 	}
 
 	public static CountingServer https() throws Exception {
-		return new CountingServer(true);
+		return new CountingServer(true, null);
+	}
+
+	/** A server that closes connections idle longer than the given time, as real servers do. */
+	public static CountingServer httpClosingIdleAfter(Duration idleTimeout) throws Exception {
+		return new CountingServer(false, idleTimeout);
 	}
 
 	/** The self-signed certificate (PEM) of a TLS server, for a client to trust. */

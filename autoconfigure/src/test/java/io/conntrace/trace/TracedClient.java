@@ -27,12 +27,18 @@ final class TracedClient implements AutoCloseable {
 	private final AtomicInteger released = new AtomicInteger();
 
 	TracedClient(ObservationRegistry registry, ConnectionProvider provider, UnaryOperator<HttpClient> customizer) {
+		this(registry, provider, customizer, null);
+	}
+
+	TracedClient(ObservationRegistry registry, ConnectionProvider provider, UnaryOperator<HttpClient> customizer,
+			ConnectionTracing tracing) {
 		this.provider = provider;
 		HttpClient client = HttpClient.create(provider)
 			.secure((spec) -> spec.sslContext(Http11SslContextSpec.forClient()
 				.configure((builder) -> builder.trustManager(InsecureTrustManagerFactory.INSTANCE))))
 			.responseTimeout(Duration.ofSeconds(10));
-		client = ConnectionTracing.instrument(customizer.apply(client))
+		client = ((tracing != null) ? tracing.apply(customizer.apply(client))
+				: ConnectionTracing.instrument(customizer.apply(client)))
 			.observe((connection, state) -> {
 				if (state == ConnectionObserver.State.RELEASED) {
 					this.released.incrementAndGet();

@@ -47,7 +47,8 @@ record PoolLimits(int maxConnections, int pendingAcquireMaxCount, Duration pendi
 		PropertyCheck.positive(prefix + "evict-in-background", this.evictInBackground);
 		if (this.maxIdleTime.compareTo(this.maxLifeTime) > 0) {
 			throw new InvalidConntracePropertyException(prefix + "max-idle-time", this.maxIdleTime,
-					"at most " + prefix + "max-life-time (" + this.maxLifeTime + ")");
+					"at most " + prefix + "max-life-time ("
+							+ InvalidConntracePropertyException.display(this.maxLifeTime) + ")");
 		}
 		return this;
 	}

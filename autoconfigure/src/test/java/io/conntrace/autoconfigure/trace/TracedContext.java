@@ -13,6 +13,9 @@ import io.conntrace.autoconfigure.pool.ConnectionPoolAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
 import org.springframework.boot.micrometer.tracing.brave.autoconfigure.BraveAutoConfiguration;
@@ -27,22 +30,26 @@ import org.springframework.context.annotation.Configuration;
  * HTTP client and WebClient auto-configurations, every request sampled, plus conntrace. Finished
  * spans are kept by a {@link SpanHandler} bean, which Boot adds to its Brave tracer.
  */
-final class TracedContext {
+public final class TracedContext {
 
-	static final AutoConfigurations BOOT = AutoConfigurations.of(ObservationAutoConfiguration.class,
+	public static final AutoConfigurations BOOT = AutoConfigurations.of(ObservationAutoConfiguration.class,
 			MicrometerTracingAutoConfiguration.class, BraveAutoConfiguration.class, HttpClientAutoConfiguration.class,
 			ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class,
 			WebClientObservationAutoConfiguration.class);
 
+	/** Boot's metrics with a SimpleMeterRegistry, as an app with actuator has them. */
+	public static final AutoConfigurations METRICS = AutoConfigurations.of(MetricsAutoConfiguration.class,
+			CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class);
+
 	/** All of conntrace, as the starter brings it. */
-	static final AutoConfigurations CONNTRACE = AutoConfigurations.of(ConnectionMetricsAutoConfiguration.class,
+	public static final AutoConfigurations CONNTRACE = AutoConfigurations.of(ConnectionMetricsAutoConfiguration.class,
 			ConnectionPoolAutoConfiguration.class, KeepAliveAutoConfiguration.class,
 			ConnectionTraceAutoConfiguration.class);
 
 	private TracedContext() {
 	}
 
-	static ApplicationContextRunner runner() {
+	public static ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(BOOT)
 			.withConfiguration(CONNTRACE)
@@ -60,7 +67,7 @@ final class TracedContext {
 
 	}
 
-	static final class CapturedSpans extends SpanHandler {
+	public static final class CapturedSpans extends SpanHandler {
 
 		private final ConcurrentLinkedQueue<MutableSpan> spans = new ConcurrentLinkedQueue<>();
 
@@ -70,7 +77,7 @@ final class TracedContext {
 			return true;
 		}
 
-		List<MutableSpan> client() {
+		public List<MutableSpan> client() {
 			return this.spans.stream().filter((span) -> span.kind() == brave.Span.Kind.CLIENT).toList();
 		}
 
