@@ -25,7 +25,9 @@ import static io.conntrace.metrics.ConnectionMeterNames.Tags.REMOTE_ADDRESS;
  * Binds a Reactor Netty pool's gauges to a given registry, one set per remote address, and removes
  * them when Reactor Netty disposes that pool. Reactor Netty's own registrar uses Micrometer's global
  * registry, which every application context in the JVM shares; this one keeps each application's
- * pool in that application's registry. Remote addresses are capped like {@code server.address}.
+ * pool in that application's registry. Remote addresses are capped like {@code server.address}: the
+ * pool of a server beyond the cap gets no gauges, as each pool's gauges carry its own {@code id} and
+ * would otherwise multiply with the number of hosts.
  */
 public final class PoolMeterRegistrar implements ConnectionProvider.MeterRegistrar {
 
@@ -53,6 +55,9 @@ public final class PoolMeterRegistrar implements ConnectionProvider.MeterRegistr
 			.findFirst()
 			.map((tag) -> tag.getValue())
 			.orElse(ServerTags.OTHER);
+		if (ServerTags.OTHER.equals(remote)) {
+			return;
+		}
 		Tags pool = Tags.of(POOL_ID.asString(), id, POOL_NAME.asString(), poolName, REMOTE_ADDRESS.asString(), remote);
 		Tags open = server.and(POOL_NAME.asString(), poolName);
 		List<Meter> meters = List.of(

@@ -136,6 +136,9 @@ class ConnectionMetricsTests {
 					.distinct()
 					.toList();
 				assertThat(ports).containsExactlyInAnyOrder(Integer.toString(first.port()), "_other");
+				// Pool gauges for the first server only: one pool beyond the cap, no gauges for it.
+				assertThat(registry.get("reactor.netty.connection.provider.total.connections").gauges()).singleElement()
+					.satisfies((gauge) -> assertThat(gauge.getId().getTag("remote.address")).isEqualTo("127.0.0.1"));
 			});
 		}
 	}
