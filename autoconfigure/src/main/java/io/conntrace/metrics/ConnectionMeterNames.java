@@ -129,6 +129,29 @@ public enum ConnectionMeterNames implements MeterDocumentation {
 		}
 	},
 
+	/** Stale keep-alive connections met, by what conntrace did about each. */
+	STALE_CONNECTIONS {
+		@Override
+		public String getName() {
+			return "conntrace.stale.connections";
+		}
+
+		@Override
+		public Meter.Type getType() {
+			return Meter.Type.COUNTER;
+		}
+
+		@Override
+		public String getBaseUnit() {
+			return "connections";
+		}
+
+		@Override
+		public KeyName[] getKeyNames() {
+			return new KeyName[] { Tags.ACTION, Tags.SERVER_ADDRESS };
+		}
+	},
+
 	/** Open connections of conntrace's pool by state (OpenTelemetry's name). */
 	OPEN_CONNECTIONS {
 		@Override
@@ -179,7 +202,7 @@ public enum ConnectionMeterNames implements MeterDocumentation {
 	enum Tags implements KeyName {
 
 		REUSED("reused"), SERVER_ADDRESS("server.address"), SERVER_PORT("server.port"), CLOSE_REASON("reason"),
-		CONNECTION_STATE("http.connection.state"), POOL_ID("id"), POOL_NAME("name"), REMOTE_ADDRESS("remote.address");
+		CONNECTION_STATE("http.connection.state"), ACTION("action"), POOL_ID("id"), POOL_NAME("name"), REMOTE_ADDRESS("remote.address");
 
 		private final String key;
 

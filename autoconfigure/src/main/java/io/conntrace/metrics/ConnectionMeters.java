@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.conntrace.trace.CloseReason;
 import io.conntrace.trace.ConnectionListener;
+import io.conntrace.trace.StaleAction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +17,7 @@ import static io.conntrace.metrics.ConnectionMeterNames.CONNECTION_REQUESTS;
 import static io.conntrace.metrics.ConnectionMeterNames.DNS_LOOKUP;
 import static io.conntrace.metrics.ConnectionMeterNames.POOL_WAIT;
 import static io.conntrace.metrics.ConnectionMeterNames.REQUESTS;
+import static io.conntrace.metrics.ConnectionMeterNames.STALE_CONNECTIONS;
 import static io.conntrace.metrics.ConnectionMeterNames.Tags.CLOSE_REASON;
 import static io.conntrace.metrics.ConnectionMeterNames.Tags.REUSED;
 
@@ -42,6 +44,17 @@ public final class ConnectionMeters implements ConnectionListener {
 	public ConnectionMeters(MeterRegistry registry, int maxServers) {
 		this.registry = registry;
 		this.servers = new ServerTags<>(maxServers, (tags) -> new ServerMeters(registry, tags));
+	}
+
+	@Override
+	public void staleConnection(String host, int port, StaleAction action) {
+		Counter.builder(STALE_CONNECTIONS.getName())
+			.description("Stale keep-alive connections met, by what conntrace did about each")
+			.baseUnit(STALE_CONNECTIONS.getBaseUnit())
+			.tags(this.servers.get(host, port).addressOnly)
+			.tag(ConnectionMeterNames.Tags.ACTION.asString(), action.tagValue())
+			.register(this.registry)
+			.increment();
 	}
 
 	@Override
@@ -89,6 +102,8 @@ public final class ConnectionMeters implements ConnectionListener {
 
 		final Tags tags;
 
+		final Tags addressOnly;
+
 		final Counter newRequests;
 
 		final Counter reusedRequests;
@@ -103,6 +118,9 @@ public final class ConnectionMeters implements ConnectionListener {
 
 		ServerMeters(MeterRegistry registry, Tags tags) {
 			this.tags = tags;
+			this.addressOnly = Tags.of(tags.stream()
+				.filter((tag) -> tag.getKey().equals(ConnectionMeterNames.Tags.SERVER_ADDRESS.asString()))
+				.toList());
 			this.newRequests = requests(registry, tags, false);
 			this.reusedRequests = requests(registry, tags, true);
 			this.newAcquire = acquire(registry, tags, false);
@@ -113,9 +131,7 @@ public final class ConnectionMeters implements ConnectionListener {
 				.register(registry);
 			this.dns = Timer.builder(DNS_LOOKUP.getName())
 				.description("Address resolution time of new connections")
-				.tags(tags.stream()
-					.filter((tag) -> tag.getKey().equals(ConnectionMeterNames.Tags.SERVER_ADDRESS.asString()))
-					.toList())
+				.tags(this.addressOnly)
 				.register(registry);
 		}
 

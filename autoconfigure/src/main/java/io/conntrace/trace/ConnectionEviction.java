@@ -1,27 +1,51 @@
 package io.conntrace.trace;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
 
 import org.jspecify.annotations.Nullable;
 import reactor.netty.Connection;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 
 /**
  * An eviction predicate for a Reactor Netty pool that enforces maximum idle and life times and
  * records on the connection why it was evicted, so its close is reported with the right
  * {@link CloseReason}. Pass it to {@link ConnectionProvider.Builder#evictionPredicate}; it replaces
  * {@code maxIdleTime} and {@code maxLifeTime}, which must then be left unset.
+ * <p>
+ * It also honours the idle timeout each server announces in {@code Keep-Alive: timeout=N}: a
+ * connection idle for longer than that timeout less a safety margin is not handed out again, as the
+ * server is about to close it (or already has), and a request sent on it would fail. The margin is a
+ * quarter of the timeout, at most one second, covering the network delay between the server starting
+ * its idle clock and the client starting its own.
  */
 public final class ConnectionEviction implements BiPredicate<Connection, ConnectionProvider.ConnectionMetadata> {
+
+	private static final Logger logger = Loggers.getLogger(ConnectionEviction.class);
+
+	/** Hosts already warned about, bounded so that a client of many hosts cannot grow it. */
+	private static final int MAX_WARNED_HOSTS = 1000;
+
+	static final long MAX_MARGIN_MILLIS = 1000;
 
 	private final long maxIdleMillis;
 
 	private final long maxLifeMillis;
 
+	private final Set<String> warnedHosts = ConcurrentHashMap.newKeySet();
+
 	private ConnectionEviction(@Nullable Duration maxIdle, @Nullable Duration maxLife) {
 		this.maxIdleMillis = (maxIdle != null) ? maxIdle.toMillis() : Long.MAX_VALUE;
 		this.maxLifeMillis = (maxLife != null) ? maxLife.toMillis() : Long.MAX_VALUE;
+	}
+
+	/** The idle time after which a connection to a server announcing {@code timeoutMillis} is not reused. */
+	static long usableIdleMillis(long timeoutMillis) {
+		return timeoutMillis - Math.min(MAX_MARGIN_MILLIS, timeoutMillis / 4);
 	}
 
 	/**
@@ -40,31 +64,61 @@ public final class ConnectionEviction implements BiPredicate<Connection, Connect
 		if (!connection.channel().isActive() || !connection.isPersistent()) {
 			return true;
 		}
-		CloseReason reason = null;
-		if (metadata.idleTime() >= this.maxIdleMillis) {
-			reason = CloseReason.IDLE_EVICTED;
+		long idle = metadata.idleTime();
+		if (idle >= this.maxIdleMillis) {
+			return evict(connection, CloseReason.IDLE_EVICTED, false);
 		}
-		else if (metadata.lifeTime() >= this.maxLifeMillis) {
-			reason = CloseReason.MAX_LIFE;
+		if (metadata.lifeTime() >= this.maxLifeMillis) {
+			return evict(connection, CloseReason.MAX_LIFE, false);
 		}
-		if (reason != null) {
-			mark(connection, reason);
-			return true;
-		}
-		return false;
+		return idle > 0 && expiresOnServer(connection, idle);
 	}
 
-	private static void mark(Connection connection, CloseReason reason) {
+	private boolean expiresOnServer(Connection connection, long idleMillis) {
+		try {
+			Guard.check(Hook.EVICTION);
+			ConnectionState state = ConnectionState.of(connection.channel());
+			long timeout = (state != null) ? state.serverIdleTimeoutMillis : 0;
+			if (timeout <= 0) {
+				return false;
+			}
+			if (timeout <= this.maxIdleMillis) {
+				warnOnce(state, timeout);
+			}
+			return idleMillis >= usableIdleMillis(timeout) && evict(connection, CloseReason.IDLE_EVICTED, true);
+		}
+		catch (Throwable ex) {
+			Guard.failed(Hook.EVICTION, ex);
+			return false;
+		}
+	}
+
+	private void warnOnce(ConnectionState state, long timeoutMillis) {
+		String host = state.host + ':' + state.port;
+		if (this.warnedHosts.size() < MAX_WARNED_HOSTS && this.warnedHosts.add(host)) {
+			logger.warn("conntrace: " + host + " closes idle connections after " + timeoutMillis
+					+ " ms (its Keep-Alive header), no later than the pool's max idle time of " + this.maxIdleMillis
+					+ " ms. conntrace does not reuse a connection to it after " + usableIdleMillis(timeoutMillis)
+					+ " ms idle. Set conntrace.pool.hosts.[" + host + "].max-idle-time below " + timeoutMillis
+					+ "ms to make that explicit.");
+		}
+	}
+
+	private static boolean evict(Connection connection, CloseReason reason, boolean stale) {
 		try {
 			Guard.check(Hook.EVICTION);
 			ConnectionState state = ConnectionState.of(connection.channel());
 			if (state != null) {
 				state.evicted = reason;
+				if (stale) {
+					state.listener.staleConnection(state.host, state.port, StaleAction.EVICTED);
+				}
 			}
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.EVICTION, ex);
 		}
+		return true;
 	}
 
 }

@@ -44,6 +44,15 @@ public interface ConnectionListener {
 	}
 
 	/**
+	 * conntrace met a stale keep-alive connection and did something about it.
+	 * @param host the host the connection was opened for
+	 * @param port the remote port
+	 * @param action what conntrace did
+	 */
+	default void staleConnection(String host, int port, StaleAction action) {
+	}
+
+	/**
 	 * The application's pool is being disposed: connections the client closes from now on close because
 	 * of it ({@link CloseReason#POOL_DISPOSED}).
 	 */

@@ -55,6 +55,15 @@ public enum ConnectionSpanAttributes implements KeyName {
 	/** Negotiated cipher suite (OpenTelemetry name). TLS only. */
 	TLS_CIPHER("tls.cipher"),
 
+	/** Why the request was sent again: {@code stale-connection}. Retried requests only. */
+	RETRY("conntrace.retry"),
+
+	/** Netty channel id of the stale connection the first attempt ran on. Retried requests only. */
+	RETRY_FIRST_CONNECTION_ID("conntrace.retry.first_connection.id"),
+
+	/** How long that connection had been idle before the first attempt. Retried requests only. */
+	RETRY_FIRST_CONNECTION_IDLE("conntrace.retry.first_connection.idle_ms"),
+
 	/**
 	 * Whether the TLS session was resumed rather than fully negotiated (OpenTelemetry name). TLS only.
 	 * Judged by the session predating the connection's handshake, as the JDK exposes no flag.

@@ -16,7 +16,10 @@ public enum ConnectionSpanEvents {
 	TLS("conntrace.tls"),
 
 	/** The request had a connection, new or pooled, ready to use. */
-	ACQUIRED("conntrace.acquired");
+	ACQUIRED("conntrace.acquired"),
+
+	/** The first attempt failed on a stale connection and the request was sent again. */
+	RETRY("conntrace.retry");
 
 	private final String name;
 

@@ -53,6 +53,9 @@ final class ConnectionState {
 	/** Requests this connection has carried; one request at a time on HTTP/1.1, so no atomics. */
 	volatile int requests;
 
+	/** The idle timeout the server announced in {@code Keep-Alive: timeout=N}, in millis; 0 when none. */
+	volatile long serverIdleTimeoutMillis;
+
 	/** Why the pool closed it, set by {@link ConnectionEviction} before the close. */
 	volatile @Nullable CloseReason evicted;
 

@@ -6,6 +6,9 @@ import io.netty.channel.Channel;
 import reactor.core.CoreSubscriber;
 import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.http.client.HttpClientState;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
@@ -37,8 +40,34 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 		else if (newState == State.CONFIGURED) {
 			configured(connection);
 		}
+		else if (newState == HttpClientState.RESPONSE_RECEIVED) {
+			responseReceived(connection);
+		}
 		else if (newState == State.RELEASED) {
 			released(connection);
+		}
+	}
+
+	private static void responseReceived(Connection connection) {
+		try {
+			Guard.check(Hook.RESPONSE);
+			ConnectionState state = ConnectionState.of(connection.channel());
+			if (state == null) {
+				return;
+			}
+			RequestAttempts attempts = contextOf(connection).getOrDefault(RequestAttempts.KEY, null);
+			if (attempts != null) {
+				attempts.markResponseStarted();
+			}
+			if (connection instanceof HttpClientResponse response) {
+				String keepAlive = response.responseHeaders().get(HttpHeaderNames.KEEP_ALIVE);
+				if (keepAlive != null) {
+					state.serverIdleTimeoutMillis = KeepAliveHeader.timeoutMillis(keepAlive);
+				}
+			}
+		}
+		catch (Throwable ex) {
+			Guard.failed(Hook.RESPONSE, ex);
 		}
 	}
 
@@ -72,6 +101,10 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			ContextView context = contextOf(connection);
 			AcquireStart start = context.getOrDefault(AcquireStart.KEY, null);
 			RequestTimes times = RequestTimes.of(state, ordinal > 1, start);
+			RequestAttempts attempts = context.getOrDefault(RequestAttempts.KEY, null);
+			if (attempts != null) {
+				attempts.bound(state, ordinal > 1, (ordinal > 1 && state.released != 0) ? state.acquired - state.released : -1);
+			}
 			this.listener.requestBound(state.host, state.port, ordinal > 1, times.acquire(), times.poolWait());
 			if (!this.spans) {
 				return;

@@ -30,6 +30,9 @@ enum Hook {
 	/** The request was bound to its connection: facts go onto the observation. */
 	CONFIGURED,
 
+	/** The response started: its headers arrived. */
+	RESPONSE,
+
 	/** The connection went back to the pool. */
 	RELEASED,
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.handler.ssl.util.SelfSignedCertificate;
+import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -27,6 +28,8 @@ public final class CountingServer implements AutoCloseable {
 
 	private java.io.File certificate;
 
+	private static final AttributeKey<AtomicInteger> REQUESTS = AttributeKey.valueOf("test.requests");
+
 	private CountingServer(boolean tls, @Nullable Duration idleTimeout) throws Exception {
 		this.tls = tls;
 		HttpServer server = HttpServer.create()
@@ -35,6 +38,7 @@ public final class CountingServer implements AutoCloseable {
 			// Once per accepted socket; doOnConnection would fire once per request.
 			.doOnChannelInit((observer, channel, remote) -> {
 				this.accepted.incrementAndGet();
+				channel.attr(REQUESTS).set(new AtomicInteger());
 				channel.closeFuture().addListener((future) -> this.closed.incrementAndGet());
 			})
 			.route((routes) -> routes.get("/slow", (request, response) -> {
@@ -43,9 +47,44 @@ public final class CountingServer implements AutoCloseable {
 					.get("ms")
 					.get(0));
 				return response.sendString(Mono.delay(Duration.ofMillis(millis)).map((tick) -> "slow"));
-			}).get("/header", (request, response) -> response
+			}).route((request) -> request.uri().startsWith("/close-second"), (request, response) -> {
+				// The stale-connection race made deterministic: the second request on a connection finds
+				// it closed before any response byte.
+				io.netty.channel.Channel channel = ((reactor.netty.Connection) request).channel();
+				if (channel.attr(REQUESTS).get().incrementAndGet() == 2) {
+					channel.close();
+					return Mono.never();
+				}
+				return response.sendString(Mono.just("ok"));
+			}).get("/close-during-second", (request, response) -> {
+				io.netty.channel.Channel channel = ((reactor.netty.Connection) request).channel();
+				if (channel.attr(REQUESTS).get().incrementAndGet() == 2) {
+					// Headers and part of the body, then the connection drops: response bytes arrived.
+					return response.header("Content-Length", "100")
+						.sendString(Mono.just("part"))
+						.then()
+						.then(Mono.fromRunnable(channel::close));
+				}
+				return response.sendString(Mono.just("ok"));
+			}).get("/close-always", (request, response) -> {
+				((reactor.netty.Connection) request).channel().close();
+				return Mono.never();
+			}).route((request) -> request.uri().startsWith("/echo-body"), (request, response) -> response
+				.sendString(request.receive().aggregate().asString().defaultIfEmpty("").map((body) -> {
+					io.netty.channel.Channel channel = ((reactor.netty.Connection) request).channel();
+					if (channel.attr(REQUESTS).get().incrementAndGet() == 2) {
+						channel.close();
+					}
+					return body;
+				}))).get("/header", (request, response) -> response
 				.sendString(Mono.just(String.valueOf(request.requestHeaders().get("X-User")))))
-				.route((request) -> true, (request, response) -> response.sendString(Mono.just("ok"))));
+				.route((request) -> true, (request, response) -> {
+					if (idleTimeout != null) {
+						// Real servers announce their idle timeout; Reactor Netty's does not, so say it for it.
+						response.header("Keep-Alive", "timeout=" + Math.max(1, idleTimeout.toSeconds()));
+					}
+					return response.sendString(Mono.just("ok"));
+				}));
 		if (idleTimeout != null) {
 			server = server.idleTimeout(idleTimeout);
 		}
@@ -66,9 +105,17 @@ public final class CountingServer implements AutoCloseable {
 		return new CountingServer(true, null);
 	}
 
-	/** A server that closes connections idle longer than the given time, as real servers do. */
+	/**
+	 * A server that closes connections idle longer than the given time, as real servers do, and
+	 * announces it as {@code Keep-Alive: timeout=N} (whole seconds) on its default route.
+	 */
 	public static CountingServer httpClosingIdleAfter(Duration idleTimeout) throws Exception {
 		return new CountingServer(false, idleTimeout);
+	}
+
+	/** Like {@link #httpClosingIdleAfter}, over TLS. */
+	public static CountingServer httpsClosingIdleAfter(Duration idleTimeout) throws Exception {
+		return new CountingServer(true, idleTimeout);
 	}
 
 	/** The self-signed certificate (PEM) of a TLS server, for a client to trust. */

@@ -9,6 +9,7 @@ import brave.propagation.TraceContext;
 import io.conntrace.autoconfigure.keepalive.KeepAliveAutoConfiguration;
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
 import io.conntrace.autoconfigure.pool.ConnectionPoolAutoConfiguration;
+import io.conntrace.autoconfigure.retry.StaleConnectionRetryAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
@@ -44,7 +45,7 @@ public final class TracedContext {
 	/** All of conntrace, as the starter brings it. */
 	public static final AutoConfigurations CONNTRACE = AutoConfigurations.of(ConnectionMetricsAutoConfiguration.class,
 			ConnectionPoolAutoConfiguration.class, KeepAliveAutoConfiguration.class,
-			ConnectionTraceAutoConfiguration.class);
+			ConnectionTraceAutoConfiguration.class, StaleConnectionRetryAutoConfiguration.class);
 
 	private TracedContext() {
 	}

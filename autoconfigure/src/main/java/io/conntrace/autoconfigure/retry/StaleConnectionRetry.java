@@ -1,0 +1,112 @@
+package io.conntrace.autoconfigure.retry;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Set;
+
+import io.conntrace.trace.ConnectionListener;
+import io.conntrace.trace.RequestAttempts;
+import io.conntrace.trace.StaleAction;
+import io.conntrace.trace.StaleConnections;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+/**
+ * Sends a request again, once, when it failed on a stale keep-alive connection: a reused connection,
+ * closed before any response byte arrived (see {@link StaleConnections#isStale}). Only requests that
+ * are safe to repeat: idempotent methods (RFC 9110: GET, HEAD, OPTIONS, TRACE, PUT, DELETE), or any
+ * method carrying an {@code Idempotency-Key} header, whose server then recognises the repeat; and
+ * without a body unless its replay is allowed. A timeout is never retried: the server may be working
+ * on the request. Whatever fails still fails with its own error, which names the connection it ran on.
+ */
+final class StaleConnectionRetry implements ExchangeFilterFunction {
+
+	private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+			HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
+
+	private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+	private final RetryProperties properties;
+
+	private final ConnectionListener listener;
+
+	StaleConnectionRetry(RetryProperties properties, ConnectionListener listener) {
+		this.properties = properties;
+		this.listener = listener;
+	}
+
+	@Override
+	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+		RequestAttempts first = new RequestAttempts();
+		return next.exchange(request)
+			.contextWrite(Context.of(RequestAttempts.KEY, first))
+			.onErrorResume(WebClientRequestException.class, (ex) -> afterFailure(request, next, first, ex));
+	}
+
+	private Mono<ClientResponse> afterFailure(ClientRequest request, ExchangeFunction next, RequestAttempts first,
+			WebClientRequestException ex) {
+		if (first.attempts() > 0) {
+			ex.addSuppressed(StaleConnections.describe(first, false));
+		}
+		if (!StaleConnections.isStale(first) || !closedConnection(ex)) {
+			return Mono.error(ex);
+		}
+		URI url = request.url();
+		if (!this.properties.isEnabled() || !repeatable(request)) {
+			this.listener.staleConnection(url.getHost(), port(url), StaleAction.FAILED);
+			return Mono.error(ex);
+		}
+		this.listener.staleConnection(url.getHost(), port(url), StaleAction.RETRIED);
+		RequestAttempts retry = new RequestAttempts();
+		return Mono.deferContextual((context) -> {
+			Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+			if (observation != null) {
+				StaleConnections.retrying(observation, first);
+			}
+			return next.exchange(request);
+		})
+			.contextWrite(Context.of(RequestAttempts.KEY, retry))
+			.onErrorMap(WebClientRequestException.class, (retryFailure) -> {
+				if (retry.attempts() > 0) {
+					retryFailure.addSuppressed(StaleConnections.describe(retry, true));
+				}
+				return retryFailure;
+			});
+	}
+
+	private boolean repeatable(ClientRequest request) {
+		boolean idempotent = IDEMPOTENT.contains(request.method()) || this.properties.isNonIdempotent()
+				|| request.headers().containsHeader(IDEMPOTENCY_KEY);
+		// A request without a body keeps Spring's shared empty inserter, the only body known to be repeatable.
+		boolean bodyRepeatable = request.body() == BodyInserters.empty() || this.properties.isReplayBody();
+		return idempotent && bodyRepeatable;
+	}
+
+	/** A connection closed or reset under the request, as opposed to a timeout or a refused connect. */
+	private static boolean closedConnection(Throwable ex) {
+		for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+			if (cause instanceof reactor.netty.http.client.PrematureCloseException || cause instanceof IOException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static int port(URI url) {
+		if (url.getPort() != -1) {
+			return url.getPort();
+		}
+		return "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+	}
+
+}

@@ -1,0 +1,38 @@
+package io.conntrace.autoconfigure.retry;
+
+import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
+import io.conntrace.trace.ConnectionListener;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.webclient.WebClientCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Auto-configuration of the stale-connection retry on every WebClient built from Boot's builder, whose
+ * connections conntrace sees.
+ */
+@AutoConfiguration(after = ConnectionMetricsAutoConfiguration.class)
+@ConditionalOnClass({ WebClient.class, HttpClient.class, WebClientCustomizer.class })
+@ConditionalOnBooleanProperty(name = "conntrace.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RetryProperties.class)
+public final class StaleConnectionRetryAutoConfiguration {
+
+	/** Last of the customizers, so the retry sits closest to the exchange and other filters run once. */
+	@Bean
+	@Order(Ordered.LOWEST_PRECEDENCE)
+	WebClientCustomizer conntraceStaleConnectionRetryWebClientCustomizer(RetryProperties properties,
+			ObjectProvider<ConnectionListener> listener) {
+		StaleConnectionRetry retry = new StaleConnectionRetry(properties,
+				listener.getIfAvailable(() -> ConnectionListener.NONE));
+		return (builder) -> builder.filter(retry);
+	}
+
+}

@@ -1,0 +1,82 @@
+package io.conntrace.trace;
+
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+
+/**
+ * Judges whether a failed request met a stale keep-alive connection, and tells it: on the span when the
+ * request is sent again, and on the error when it is not.
+ */
+public final class StaleConnections {
+
+	private StaleConnections() {
+	}
+
+	/**
+	 * Return whether the request's only attempt failed on a reused connection before any response byte:
+	 * the connection the server had closed, or was closing, while it sat idle in the pool. An attempt on
+	 * a new connection is never stale, and neither is one Reactor Netty already retried.
+	 * @param attempts what the request's attempts ran on
+	 * @return whether it is a stale-connection failure
+	 */
+	public static boolean isStale(RequestAttempts attempts) {
+		return attempts.attempts() == 1 && attempts.reused() && !attempts.responseStarted();
+	}
+
+	/**
+	 * Put the failed first attempt on the request's span before it is sent again: the retry reason, the
+	 * stale connection's id and idle time, and a {@code conntrace.retry} event now.
+	 * @param observation the request's observation
+	 * @param first the failed attempt
+	 */
+	public static void retrying(Observation observation, RequestAttempts first) {
+		if (observation.isNoop()) {
+			return;
+		}
+		observation.highCardinalityKeyValue(KeyValue.of(ConnectionSpanAttributes.RETRY.asString(), "stale-connection"));
+		String id = first.connectionId();
+		if (id != null) {
+			observation.highCardinalityKeyValue(
+					KeyValue.of(ConnectionSpanAttributes.RETRY_FIRST_CONNECTION_ID.asString(), id));
+		}
+		if (first.idleNanos() >= 0) {
+			observation.highCardinalityKeyValue(KeyValue.of(ConnectionSpanAttributes.RETRY_FIRST_CONNECTION_IDLE.asString(),
+					Millis.format(first.idleNanos())));
+		}
+		if (SpanEvents.AVAILABLE) {
+			SpanEvents.add(observation, ConnectionSpanEvents.RETRY.asString(), System.currentTimeMillis());
+		}
+	}
+
+	/**
+	 * Return a description of the connection a failed attempt ran on, to add to the error as a suppressed
+	 * exception: the error keeps its type and message, and its log shows which connection failed and how
+	 * long it had been idle.
+	 * @param attempts what the request's attempts ran on
+	 * @param retried whether this was the attempt after a retry
+	 * @return the description
+	 */
+	public static RuntimeException describe(RequestAttempts attempts, boolean retried) {
+		StringBuilder text = new StringBuilder("conntrace: the request");
+		if (retried) {
+			text.append("'s retry");
+		}
+		text.append(" ran on ").append(attempts.reused() ? "reused" : "new").append(" connection ");
+		text.append(attempts.connectionId());
+		if (attempts.reused() && attempts.idleNanos() >= 0) {
+			text.append(", idle ").append(Millis.format(attempts.idleNanos())).append(" ms before it");
+		}
+		text.append(attempts.responseStarted() ? "; the response had started" : "; no response byte arrived");
+		return new ConnectionDescription(text.toString());
+	}
+
+	/** Carries a description only: no stack trace, it is attached to an error that has one. */
+	private static final class ConnectionDescription extends RuntimeException {
+
+		ConnectionDescription(String message) {
+			super(message, null, false, false);
+		}
+
+	}
+
+}

@@ -1,0 +1,186 @@
+package io.conntrace.autoconfigure.retry;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import brave.handler.MutableSpan;
+import io.conntrace.autoconfigure.trace.TracedContext;
+import io.conntrace.trace.CountingServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * The stale-connection race made deterministic: the server closes a connection when the second
+ * request arrives on it, before any response byte. What is retried, what is not, and what the span,
+ * the error and the counter say.
+ */
+class StaleConnectionRetryTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private final ApplicationContextRunner runner = TracedContext.runner().withConfiguration(TracedContext.METRICS);
+
+	@Test
+	void idempotentRequestOnAStaleConnectionIsSentAgainOnANewOne() throws Exception {
+		try (CountingServer server = CountingServer.http()) {
+			this.runner.run((context) -> {
+				WebClient client = client(context);
+				assertThat(send(client, HttpMethod.GET, server.url("/close-second"), null)).isEqualTo("ok");
+				awaitIdle(server);
+				assertThat(send(client, HttpMethod.GET, server.url("/close-second"), null)).isEqualTo("ok");
+				assertThat(server.accepted()).isEqualTo(2);
+				List<MutableSpan> spans = spans(context, 2);
+				MutableSpan retried = spans.get(1);
+				String firstId = spans.get(0).tag("conntrace.connection.id");
+				assertThat(retried.tags()).containsEntry("conntrace.retry", "stale-connection")
+					.containsEntry("conntrace.retry.first_connection.id", firstId)
+					.containsKey("conntrace.retry.first_connection.idle_ms")
+					.containsEntry("conntrace.connection.reused", "false")
+					.containsEntry("conntrace.connection.requests", "1");
+				assertThat(retried.tag("conntrace.connection.id")).isNotEqualTo(firstId);
+				assertThat(retried.annotations().stream().map(java.util.Map.Entry::getValue)).contains("conntrace.retry");
+				assertThat(stale(context, "retried")).isEqualTo(1);
+			});
+		}
+	}
+
+	@Test
+	void postIsNotSentAgainAndItsErrorNamesTheConnection() throws Exception {
+		assertNotRetried(HttpMethod.POST, null, "/close-second");
+	}
+
+	@Test
+	void putWithABodyIsNotSentAgainByDefault() throws Exception {
+		assertNotRetried(HttpMethod.PUT, "payload", "/echo-body");
+	}
+
+	@Test
+	void putWithABodyIsSentAgainWhenReplayIsAllowed() throws Exception {
+		try (CountingServer server = CountingServer.http()) {
+			this.runner.withPropertyValues("conntrace.retry.replay-body=true").run((context) -> {
+				WebClient client = client(context);
+				assertThat(send(client, HttpMethod.PUT, server.url("/echo-body"), "one")).isEqualTo("one");
+				awaitIdle(server);
+				assertThat(send(client, HttpMethod.PUT, server.url("/echo-body"), "two")).isEqualTo("two");
+				assertThat(stale(context, "retried")).isEqualTo(1);
+			});
+		}
+	}
+
+	@Test
+	void postWithAnIdempotencyKeyIsSentAgain() throws Exception {
+		try (CountingServer server = CountingServer.http()) {
+			this.runner.run((context) -> {
+				WebClient client = client(context);
+				client.post().uri(server.url("/close-second")).retrieve().bodyToMono(String.class).block(TIMEOUT);
+				awaitIdle(server);
+				String body = client.post()
+					.uri(server.url("/close-second"))
+					.header("Idempotency-Key", "order-42")
+					.retrieve()
+					.bodyToMono(String.class)
+					.block(TIMEOUT);
+				assertThat(body).isEqualTo("ok");
+				assertThat(stale(context, "retried")).isEqualTo(1);
+			});
+		}
+	}
+
+	@Test
+	void requestOnANewConnectionIsNeverSentAgain() throws Exception {
+		try (CountingServer server = CountingServer.http()) {
+			this.runner.run((context) -> {
+				assertThatThrownBy(() -> send(client(context), HttpMethod.GET, server.url("/close-always"), null))
+					.isInstanceOf(WebClientRequestException.class);
+				assertThat(server.accepted()).isEqualTo(1);
+				assertThat(context.getBean(MeterRegistry.class).find("conntrace.stale.connections").counters()).isEmpty();
+			});
+		}
+	}
+
+	@Test
+	void requestWhoseResponseHadStartedIsNeverSentAgain() throws Exception {
+		try (CountingServer server = CountingServer.http()) {
+			this.runner.run((context) -> {
+				WebClient client = client(context);
+				send(client, HttpMethod.GET, server.url("/close-during-second"), null);
+				awaitIdle(server);
+				assertThatThrownBy(() -> send(client, HttpMethod.GET, server.url("/close-during-second"), null))
+					.isNotNull();
+				assertThat(server.accepted()).isEqualTo(1);
+				assertThat(context.getBean(MeterRegistry.class).find("conntrace.stale.connections").counters()).isEmpty();
+			});
+		}
+	}
+
+	@Test
+	void retryCanBeTurnedOff() throws Exception {
+		try (CountingServer server = CountingServer.http()) {
+			this.runner.withPropertyValues("conntrace.retry.enabled=false").run((context) -> {
+				WebClient client = client(context);
+				send(client, HttpMethod.GET, server.url("/close-second"), null);
+				awaitIdle(server);
+				assertThatThrownBy(() -> send(client, HttpMethod.GET, server.url("/close-second"), null))
+					.isInstanceOf(WebClientRequestException.class);
+				assertThat(server.accepted()).isEqualTo(1);
+				assertThat(stale(context, "failed")).isEqualTo(1);
+			});
+		}
+	}
+
+	private void assertNotRetried(HttpMethod method, String body, String path) throws Exception {
+		try (CountingServer server = CountingServer.http()) {
+			this.runner.run((context) -> {
+				WebClient client = client(context);
+				send(client, method, server.url(path), body);
+				awaitIdle(server);
+				WebClientRequestException failure = catchThrowableOfType(WebClientRequestException.class,
+						() -> send(client, method, server.url(path), body));
+				assertThat(failure).isNotNull();
+				assertThat(server.accepted()).isEqualTo(1);
+				assertThat(Arrays.stream(failure.getSuppressed()).map(Throwable::getMessage))
+					.anySatisfy((message) -> assertThat(message).contains("ran on reused connection")
+						.contains("ms before it")
+						.contains("no response byte arrived"));
+				assertThat(stale(context, "failed")).isEqualTo(1);
+			});
+		}
+	}
+
+	private static String send(WebClient client, HttpMethod method, String url, String body) {
+		WebClient.RequestBodySpec spec = client.method(method).uri(url);
+		return ((body != null) ? spec.bodyValue(body) : spec).retrieve().bodyToMono(String.class).block(TIMEOUT);
+	}
+
+	/** Release is asynchronous: the second request must find the first connection idle in the pool. */
+	private static void awaitIdle(CountingServer server) {
+		Awaitility.await().pollDelay(Duration.ofMillis(50)).atMost(TIMEOUT).until(() -> server.accepted() == 1);
+	}
+
+	private static WebClient client(AssertableApplicationContext context) {
+		return context.getBean(WebClient.Builder.class).build();
+	}
+
+	private static double stale(AssertableApplicationContext context, String action) {
+		return context.getBean(MeterRegistry.class).get("conntrace.stale.connections").tag("action", action).counter().count();
+	}
+
+	private static List<MutableSpan> spans(AssertableApplicationContext context, int expected) {
+		TracedContext.CapturedSpans captured = context.getBean(TracedContext.CapturedSpans.class);
+		Awaitility.await().atMost(TIMEOUT).until(() -> captured.client().size() >= expected);
+		return captured.client();
+	}
+
+}
