@@ -1,0 +1,211 @@
+package io.conntrace.sample;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.jayway.jsonpath.JsonPath;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample app, as a user runs it, against the real Zipkin server: every scenario is run through its
+ * endpoint, and what Zipkin stored for the run's trace must tell the scenario's story. The target
+ * servers' accept counts are the ground truth for new connections.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class ScenariosIT {
+
+	private static final String SERVICE = "conntrace-sample";
+
+	@RegisterExtension
+	static final ZipkinServer zipkin = new ZipkinServer();
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@Value("${local.server.port}")
+	private int port;
+
+	@Autowired
+	private SampleProperties properties;
+
+	@DynamicPropertySource
+	static void exportToZipkin(DynamicPropertyRegistry registry) {
+		registry.add("management.tracing.export.zipkin.endpoint", zipkin::spansEndpoint);
+	}
+
+	@Test
+	void reuse(@Autowired ReuseScenario scenario) throws Exception {
+		Run run = run(scenario);
+		assertThat(run.spans()).hasSize(3);
+		assertThat(run.spans()).extracting(ZipkinSpan::connectionId).containsOnly(run.first().connectionId());
+		for (int i = 1; i < 3; i++) {
+			ZipkinSpan span = run.spans().get(i);
+			assertThat(span.reused()).isTrue();
+			assertThat(span.tag("conntrace.connection.requests"))
+				.isEqualTo(Integer.toString(Integer.parseInt(run.spans().get(i - 1).tag("conntrace.connection.requests")) + 1));
+			assertThat(span.millis("conntrace.connection.idle_ms")).isGreaterThanOrEqualTo(0.9 * millis(this.properties.pause()));
+			assertThat(span.millis("conntrace.connection.age_ms")).isGreaterThan(span.millis("conntrace.connection.idle_ms"));
+			assertNoOpeningPhases(span);
+		}
+	}
+
+	@Test
+	void newTls(@Autowired NewTlsScenario scenario) throws Exception {
+		Run run = run(scenario);
+		assertThat(run.spans()).hasSize(2);
+		ZipkinSpan opened = run.first();
+		assertThat(opened.reused()).isFalse();
+		assertThat(opened.tag("conntrace.connection.requests")).isEqualTo("1");
+		assertThat(opened.tag("network.peer.port")).isEqualTo(Integer.toString(scenario.target().port()));
+		assertThat(opened.tag("tls.protocol.version")).isIn("1.2", "1.3");
+		assertThat(opened.tag("tls.cipher")).startsWith("TLS_");
+		assertThat(opened.tag("tls.resumed")).isEqualTo("false");
+		assertThat(opened.tags()).doesNotContainKey("conntrace.dns_ms"); // an IP address: nothing to resolve
+		assertThat(opened.millis("conntrace.acquire_ms"))
+			.isGreaterThanOrEqualTo(opened.millis("conntrace.tls_ms") + opened.millis("conntrace.connect_ms") - 0.002);
+		assertThat(opened.annotations()).contains("conntrace.connect", "conntrace.tls", "conntrace.acquired");
+		ZipkinSpan reused = run.spans().get(1);
+		assertThat(reused.reused()).isTrue();
+		assertThat(reused.connectionId()).isEqualTo(opened.connectionId());
+		assertThat(reused.tag("tls.protocol.version")).isEqualTo(opened.tag("tls.protocol.version"));
+		assertNoOpeningPhases(reused);
+	}
+
+	@Test
+	void slowDns(@Autowired SlowDnsScenario scenario) throws Exception {
+		Run run = run(scenario);
+		assertThat(run.spans()).hasSize(2);
+		ZipkinSpan opened = run.first();
+		assertThat(opened.reused()).isFalse();
+		assertThat(opened.millis("conntrace.dns_ms")).isGreaterThanOrEqualTo(millis(this.properties.dnsDelay()));
+		assertThat(opened.millis("conntrace.acquire_ms")).isGreaterThanOrEqualTo(opened.millis("conntrace.dns_ms"));
+		assertThat(opened.tag("network.peer.address")).isEqualTo("127.0.0.1");
+		assertThat(opened.annotations()).contains("conntrace.dns", "conntrace.connect", "conntrace.acquired");
+		ZipkinSpan reused = run.spans().get(1);
+		assertThat(reused.reused()).isTrue();
+		assertThat(reused.connectionId()).isEqualTo(opened.connectionId());
+		assertNoOpeningPhases(reused);
+	}
+
+	@Test
+	void slowTls(@Autowired SlowTlsScenario scenario) throws Exception {
+		Run run = run(scenario);
+		assertThat(run.spans()).hasSize(2);
+		ZipkinSpan opened = run.first();
+		assertThat(opened.reused()).isFalse();
+		assertThat(opened.tag("network.peer.port")).isEqualTo(Integer.toString(scenario.proxyPort()));
+		assertThat(opened.millis("conntrace.tls_ms")).isGreaterThanOrEqualTo(millis(this.properties.tlsDelay()));
+		// The proxy delays the handshake's first answer, not the TCP connect.
+		assertThat(opened.millis("conntrace.connect_ms")).isLessThan(millis(this.properties.tlsDelay()));
+		ZipkinSpan reused = run.spans().get(1);
+		assertThat(reused.reused()).isTrue();
+		assertNoOpeningPhases(reused);
+	}
+
+	@Test
+	void poolStarvation(@Autowired PoolStarvationScenario scenario) throws Exception {
+		Run run = run(scenario);
+		int poolSize = this.properties.starvationPoolSize();
+		double slow = millis(this.properties.slowResponse());
+		assertThat(run.spans()).hasSize(this.properties.starvationBurst());
+		assertThat(run.report().connectionsAccepted()).isEqualTo(poolSize);
+		assertThat(run.spans().stream().map(ZipkinSpan::connectionId).distinct()).doesNotContainNull().hasSize(poolSize);
+		List<ZipkinSpan> queued = run.spans().stream().filter(ZipkinSpan::reused).toList();
+		assertThat(queued).hasSize(this.properties.starvationBurst() - poolSize);
+		// Every request beyond the pool's size waited in the queue for at least one slow response.
+		assertThat(queued).allSatisfy((span) -> assertThat(span.millis("conntrace.pool.wait_ms")).isGreaterThanOrEqualTo(0.9 * slow));
+		// The last ones waited for several.
+		assertThat(queued).anySatisfy((span) -> assertThat(span.millis("conntrace.pool.wait_ms")).isGreaterThanOrEqualTo(2 * 0.9 * slow));
+		assertThat(run.spans()).filteredOn((span) -> !span.reused())
+			.allSatisfy((span) -> assertThat(span.millis("conntrace.pool.wait_ms")).isLessThan(slow));
+	}
+
+	@Test
+	void staleConnection(@Autowired StaleConnectionScenario scenario) throws Exception {
+		Run run = run(scenario);
+		assertThat(run.spans()).hasSize(2);
+		ZipkinSpan first = run.first();
+		ZipkinSpan second = run.spans().get(1);
+		assertThat(first.reused()).isFalse();
+		String outcome = run.report().requests().get(1);
+		if (outcome.endsWith("200 OK")) {
+			// The pool saw the server's close and opened a new connection: the span says so.
+			assertThat(second.reused()).isFalse();
+			assertThat(second.connectionId()).isNotEqualTo(first.connectionId());
+			assertThat(run.report().connectionsAccepted()).isEqualTo(2);
+		}
+		else {
+			// The request went out on the connection the server had closed: the span shows the dead
+			// connection it was given, idle for longer than the server keeps connections.
+			assertThat(outcome).contains("failed");
+			assertThat(second.tags()).containsKey("error");
+			assertThat(second.reused()).isTrue();
+			assertThat(second.connectionId()).isEqualTo(first.connectionId());
+			assertThat(second.millis("conntrace.connection.idle_ms"))
+				.isGreaterThan(millis(this.properties.serverIdleTimeout()));
+		}
+	}
+
+	/**
+	 * Run a scenario through its endpoint and wait until Zipkin has a client span for each of its
+	 * requests. New connections in the spans must match what the target server accepted.
+	 */
+	private Run run(Scenario scenario) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/scenarios/" + scenario.name()))
+			.timeout(Duration.ofSeconds(30))
+			.build();
+		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		Map<String, Object> json = JsonPath.read(response.body(), "$");
+		@SuppressWarnings("unchecked")
+		ScenarioReport report = new ScenarioReport((String) json.get("scenario"), (String) json.get("traceId"),
+				(List<String>) json.get("requests"), (Integer) json.get("connectionsAccepted"), (String) json.get("lookFor"));
+		assertThat(report.traceId()).as("trace id").matches("[0-9a-f]{32}");
+		String spanName = "http get /scenarios/" + scenario.name();
+		List<ZipkinSpan> spans = Awaitility.await("client spans of trace " + report.traceId() + " in Zipkin")
+			.atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(250))
+			.until(() -> zipkin.clientSpans(SERVICE, spanName, report.traceId()),
+					(found) -> found.size() >= report.requests().size());
+		assertThat(spans).hasSize(report.requests().size());
+		assertThat(spans).allSatisfy((span) -> assertThat(span.tags()).containsKeys("conntrace.connection.reused",
+				"conntrace.connection.id", "conntrace.connection.requests", "conntrace.acquire_ms",
+				"conntrace.pool.wait_ms", "network.peer.address", "network.peer.port"));
+		assertThat(spans.stream().filter((span) -> !span.reused()).count()).as("new connections in the spans")
+			.isEqualTo(report.connectionsAccepted());
+		return new Run(report, spans);
+	}
+
+	private static void assertNoOpeningPhases(ZipkinSpan span) {
+		assertThat(span.tags()).doesNotContainKeys("conntrace.dns_ms", "conntrace.connect_ms", "conntrace.tls_ms");
+	}
+
+	private static double millis(Duration duration) {
+		return duration.toNanos() / 1_000_000.0;
+	}
+
+	private record Run(ScenarioReport report, List<ZipkinSpan> spans) {
+
+		ZipkinSpan first() {
+			return this.spans.get(0);
+		}
+
+	}
+
+}

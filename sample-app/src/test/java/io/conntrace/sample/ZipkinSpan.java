@@ -1,0 +1,63 @@
+package io.conntrace.sample;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One span as Zipkin's v2 API returns it, with what the assertions need.
+ */
+final class ZipkinSpan {
+
+	private final long timestamp;
+
+	private final Map<String, String> tags;
+
+	private final List<String> annotations;
+
+	@SuppressWarnings("unchecked")
+	ZipkinSpan(Map<String, Object> json) {
+		this.timestamp = ((Number) json.get("timestamp")).longValue();
+		this.tags = (Map<String, String>) json.getOrDefault("tags", Map.of());
+		List<Map<String, Object>> annotations = (List<Map<String, Object>>) json.getOrDefault("annotations", List.of());
+		this.annotations = annotations.stream().map((annotation) -> (String) annotation.get("value")).toList();
+	}
+
+	long timestamp() {
+		return this.timestamp;
+	}
+
+	Map<String, String> tags() {
+		return this.tags;
+	}
+
+	String tag(String key) {
+		return this.tags.get(key);
+	}
+
+	/** A duration tag in milliseconds; fails if the tag is missing. */
+	double millis(String key) {
+		String value = this.tags.get(key);
+		if (value == null) {
+			throw new AssertionError("No tag " + key + " on span with tags " + this.tags);
+		}
+		return Double.parseDouble(value);
+	}
+
+	boolean reused() {
+		return Boolean.parseBoolean(this.tags.get("conntrace.connection.reused"));
+	}
+
+	String connectionId() {
+		return this.tags.get("conntrace.connection.id");
+	}
+
+	List<String> annotations() {
+		return this.annotations;
+	}
+
+	@Override
+	public String toString() {
+		return this.tags.toString();
+	}
+
+}
