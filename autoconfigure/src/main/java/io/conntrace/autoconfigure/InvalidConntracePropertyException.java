@@ -38,10 +38,14 @@ public final class InvalidConntracePropertyException extends RuntimeException {
 		if (!(value instanceof Duration duration)) {
 			return String.valueOf(value);
 		}
-		long millis = duration.toMillis();
-		if (millis == 0) {
+		if (duration.isZero()) {
 			return "0s";
 		}
+		long nanos = duration.toNanos();
+		if (nanos % 1_000_000 != 0) {
+			return (nanos % 1_000 == 0) ? (nanos / 1_000) + "us" : nanos + "ns";
+		}
+		long millis = duration.toMillis();
 		for (ChronoUnit unit : new ChronoUnit[] { ChronoUnit.DAYS, ChronoUnit.HOURS, ChronoUnit.MINUTES,
 				ChronoUnit.SECONDS }) {
 			long unitMillis = unit.getDuration().toMillis();

@@ -14,13 +14,14 @@ public final class PropertyCheck {
 	}
 
 	/**
-	 * Require a positive duration, when one is set.
+	 * Require a positive duration of at least a millisecond (the pool counts in millis), when one is set.
 	 * @param property the full property name
 	 * @param value the value, or {@code null} when unset
 	 */
 	public static void positive(String property, @Nullable Duration value) {
-		if (value != null && (value.isNegative() || value.isZero())) {
-			throw new InvalidConntracePropertyException(property, value, "a positive duration, for example 5s");
+		if (value != null && value.toMillis() < 1) {
+			throw new InvalidConntracePropertyException(property, value,
+					"a positive duration of at least 1ms, for example 5s");
 		}
 	}
 

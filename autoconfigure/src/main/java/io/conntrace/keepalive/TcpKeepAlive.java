@@ -9,18 +9,28 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import jdk.net.ExtendedSocketOptions;
+import reactor.netty.ChannelPipelineConfigurer;
 import reactor.netty.http.client.HttpClient;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 
 /**
- * TCP keep-alive for a client's connections: {@code SO_KEEPALIVE} and, where the JDK and the OS
- * support them, the Linux probe settings (idle time before the first probe, interval between
- * probes, probes before the connection is dropped) as Netty NIO channel options. Lets a client notice a
- * peer or middlebox that vanished without closing the connection.
+ * TCP keep-alive for a client's connections: {@code SO_KEEPALIVE} and the Linux probe settings (idle
+ * time before the first probe, interval between probes, probes before the connection is dropped).
+ * Lets a client notice a peer or middlebox that vanished without closing the connection.
+ * <p>
+ * The probe settings are set on each new channel in the option type of its transport: JDK extended
+ * socket options on NIO (where this JDK and OS support them), epoll's own options on Reactor Netty's
+ * native Linux transport, which ignores NIO's. Other transports keep the operating system's values.
  */
 public final class TcpKeepAlive {
+
+	private static final Logger logger = Loggers.getLogger(TcpKeepAlive.class);
 
 	private final boolean enabled;
 
@@ -33,6 +43,9 @@ public final class TcpKeepAlive {
 	private final List<String> unsupported;
 
 	private final Set<SocketOption<?>> supported;
+
+	/** One instance per settings: Reactor Netty makes channel initializers part of the pool key. */
+	private final ChannelPipelineConfigurer probes;
 
 	private TcpKeepAlive(boolean enabled, Duration idle, Duration interval, int count, Set<SocketOption<?>> supported) {
 		this.enabled = enabled;
@@ -47,10 +60,11 @@ public final class TcpKeepAlive {
 			addIfMissing(missing, ExtendedSocketOptions.TCP_KEEPCOUNT);
 		}
 		this.unsupported = Collections.unmodifiableList(missing);
+		this.probes = (observer, channel, remoteAddress) -> setProbes(channel);
 	}
 
 	/**
-	 * Return keep-alive settings, checked against what this JDK and OS support.
+	 * Return keep-alive settings, checked against what this JDK and OS support for NIO.
 	 * @param enabled whether to turn keep-alive on at all
 	 * @param idle idle time before the first probe, whole seconds
 	 * @param interval time between probes, whole seconds
@@ -62,8 +76,8 @@ public final class TcpKeepAlive {
 	}
 
 	/**
-	 * Return the names of the probe settings this JDK or OS does not support, which {@link #apply} leaves
-	 * out; the caller should say so.
+	 * Return the names of the probe settings this JDK or OS does not support on NIO, which are then left
+	 * out there; the caller should say so.
 	 * @return unsupported option names, empty when all are supported
 	 */
 	public List<String> unsupported() {
@@ -77,20 +91,30 @@ public final class TcpKeepAlive {
 	 */
 	public HttpClient apply(HttpClient client) {
 		HttpClient configured = client.option(ChannelOption.SO_KEEPALIVE, this.enabled);
-		if (!this.enabled) {
-			return configured;
+		return this.enabled ? configured.doOnChannelInit(this.probes) : configured;
+	}
+
+	private void setProbes(Channel channel) {
+		try {
+			if (channel instanceof NioSocketChannel) {
+				setNio(channel, ExtendedSocketOptions.TCP_KEEPIDLE, this.idleSeconds);
+				setNio(channel, ExtendedSocketOptions.TCP_KEEPINTERVAL, this.intervalSeconds);
+				setNio(channel, ExtendedSocketOptions.TCP_KEEPCOUNT, this.count);
+			}
+			else if (channel.getClass().getName().startsWith("io.netty.channel.epoll.")) {
+				EpollKeepAlive.set(channel, this.idleSeconds, this.intervalSeconds, this.count);
+			}
 		}
-		if (this.supported.contains(ExtendedSocketOptions.TCP_KEEPIDLE)) {
-			configured = configured.option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), this.idleSeconds);
+		catch (Throwable ex) {
+			// A socket option must never cost the request its connection.
+			logger.debug("conntrace could not set TCP keep-alive probe options on " + channel, ex);
 		}
-		if (this.supported.contains(ExtendedSocketOptions.TCP_KEEPINTERVAL)) {
-			configured = configured.option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL),
-					this.intervalSeconds);
+	}
+
+	private void setNio(Channel channel, SocketOption<Integer> option, int value) {
+		if (this.supported.contains(option)) {
+			channel.config().setOption(NioChannelOption.of(option), value);
 		}
-		if (this.supported.contains(ExtendedSocketOptions.TCP_KEEPCOUNT)) {
-			configured = configured.option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), this.count);
-		}
-		return configured;
 	}
 
 	private void addIfMissing(List<String> missing, SocketOption<?> option) {

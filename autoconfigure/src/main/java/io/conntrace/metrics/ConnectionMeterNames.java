@@ -171,7 +171,8 @@ public enum ConnectionMeterNames implements MeterDocumentation {
 
 		@Override
 		public KeyName[] getKeyNames() {
-			return new KeyName[] { Tags.CONNECTION_STATE, Tags.SERVER_ADDRESS, Tags.SERVER_PORT, Tags.POOL_NAME };
+			return new KeyName[] { Tags.CONNECTION_STATE, Tags.SERVER_ADDRESS, Tags.SERVER_PORT, Tags.POOL_NAME,
+					Tags.POOL_ID };
 		}
 	},
 

@@ -59,7 +59,8 @@ public final class PoolMeterRegistrar implements ConnectionProvider.MeterRegistr
 			return;
 		}
 		Tags pool = Tags.of(POOL_ID.asString(), id, POOL_NAME.asString(), poolName, REMOTE_ADDRESS.asString(), remote);
-		Tags open = server.and(POOL_NAME.asString(), poolName);
+		// The pool id too: one provider can hold several pools for a host (different client settings).
+		Tags open = server.and(POOL_NAME.asString(), poolName, POOL_ID.asString(), id);
 		List<Meter> meters = List.of(
 				gauge("total.connections", "Connections open, active or idle", pool, metrics,
 						ConnectionPoolMetrics::allocatedSize),

@@ -41,11 +41,15 @@ final class ServerTags<T> {
 		if (held != null) {
 			return held;
 		}
+		T other = this.other;
+		if (other != null && this.admitted.size() >= this.cap) {
+			return other; // the common case beyond the cap, without the lock
+		}
 		synchronized (this.admitted) {
 			if (this.admitted.size() < this.cap) {
 				return this.admitted.computeIfAbsent(server, (key) -> this.factory.apply(key.tags()));
 			}
-			T other = this.other;
+			other = this.other;
 			if (other == null) {
 				other = this.factory.apply(Tags.of(SERVER_ADDRESS.asString(), OTHER, SERVER_PORT.asString(), OTHER));
 				this.other = other;

@@ -94,7 +94,8 @@ public final class ConnectionEviction implements BiPredicate<Connection, Connect
 	}
 
 	private void warnOnce(ConnectionState state, long timeoutMillis) {
-		String host = state.host + ':' + state.port;
+		// Written as conntrace.pool.hosts accepts it back: an IPv6 literal in brackets.
+		String host = (state.host.indexOf(':') >= 0 ? "[" + state.host + "]" : state.host) + ':' + state.port;
 		if (this.warnedHosts.size() < MAX_WARNED_HOSTS && this.warnedHosts.add(host)) {
 			logger.warn("conntrace: " + host + " closes idle connections after " + timeoutMillis
 					+ " ms (its Keep-Alive header), no later than the pool's max idle time of " + this.maxIdleMillis

@@ -13,6 +13,18 @@ public interface ConnectionListener {
 	};
 
 	/**
+	 * Return one listener that tells all the given ones, each guarded against the others' failures.
+	 * @param listeners the listeners, possibly none
+	 * @return {@link #NONE}, the only one, or a composite
+	 */
+	static ConnectionListener of(java.util.List<ConnectionListener> listeners) {
+		if (listeners.isEmpty()) {
+			return NONE;
+		}
+		return (listeners.size() == 1) ? listeners.get(0) : new CompositeConnectionListener(listeners);
+	}
+
+	/**
 	 * A request was bound to its connection.
 	 * @param host the host the request named
 	 * @param port the remote port

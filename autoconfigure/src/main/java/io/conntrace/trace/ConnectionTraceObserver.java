@@ -100,19 +100,36 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			state.requests = ordinal;
 			ContextView context = contextOf(connection);
 			AcquireStart start = context.getOrDefault(AcquireStart.KEY, null);
-			RequestTimes times = RequestTimes.of(state, ordinal > 1, start);
+			boolean laterHop = start != null && start.bound;
+			if (start != null) {
+				start.bound = true;
+			}
+			RequestTimes times = RequestTimes.of(state, ordinal > 1, laterHop ? null : start);
 			RequestAttempts attempts = context.getOrDefault(RequestAttempts.KEY, null);
 			if (attempts != null) {
 				attempts.bound(state, ordinal > 1, (ordinal > 1 && state.released != 0) ? state.acquired - state.released : -1);
 			}
-			this.listener.requestBound(state.host, state.port, ordinal > 1, times.acquire(), times.poolWait());
+			tellListener(state, ordinal > 1, times);
 			if (!this.spans) {
 				return;
 			}
 			Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
 			if (observation != null && !observation.isNoop()) {
+				if (laterHop) {
+					SpanFacts.forgetEarlierAttempt(observation);
+				}
 				SpanFacts.write(observation, channel, state, ordinal, times);
 			}
+		}
+		catch (Throwable ex) {
+			Guard.failed(Hook.CONFIGURED, ex);
+		}
+	}
+
+	/** Guarded apart from the span: a listener's failure must not cost the span its facts. */
+	private void tellListener(ConnectionState state, boolean reused, RequestTimes times) {
+		try {
+			this.listener.requestBound(state.host, state.port, reused, times.acquire(), times.poolWait());
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.CONFIGURED, ex);

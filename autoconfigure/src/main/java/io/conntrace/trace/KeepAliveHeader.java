@@ -9,18 +9,26 @@ final class KeepAliveHeader {
 	private KeepAliveHeader() {
 	}
 
-	/** Returns the timeout in millis, or 0 when the header names none or an unreadable one. */
+	/**
+	 * Returns the timeout in millis, or 0 when the header names none or an unreadable one. Lenient as
+	 * servers write it: {@code timeout=5}, {@code timeout = 5}, {@code Timeout="5"}.
+	 */
 	static long timeoutMillis(String header) {
 		for (String part : header.split(",")) {
-			String parameter = part.trim();
-			if (parameter.regionMatches(true, 0, "timeout=", 0, 8)) {
-				try {
-					long seconds = Long.parseLong(parameter.substring(8).trim());
-					return (seconds > 0 && seconds < 86_400) ? seconds * 1000 : 0;
-				}
-				catch (NumberFormatException ex) {
-					return 0;
-				}
+			int equals = part.indexOf('=');
+			if (equals < 0 || !part.substring(0, equals).trim().equalsIgnoreCase("timeout")) {
+				continue;
+			}
+			String value = part.substring(equals + 1).trim();
+			if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+				value = value.substring(1, value.length() - 1).trim();
+			}
+			try {
+				long seconds = Long.parseLong(value);
+				return (seconds > 0 && seconds < 86_400) ? seconds * 1000 : 0;
+			}
+			catch (NumberFormatException ex) {
+				return 0;
 			}
 		}
 		return 0;

@@ -35,7 +35,17 @@ import static io.conntrace.trace.ConnectionSpanAttributes.TLS_RESUMED;
  */
 final class SpanFacts {
 
+	/** Attributes written only for some connections: an earlier attempt's must not outlive it. */
+	private static final String[] CONDITIONAL = { CONNECTION_IDLE.asString(), CONNECTION_AGE.asString(),
+			ACQUIRE.asString(), POOL_WAIT.asString(), DNS.asString(), CONNECT.asString(), TLS.asString(),
+			TLS_PROTOCOL_VERSION.asString(), TLS_CIPHER.asString(), TLS_RESUMED.asString() };
+
 	private SpanFacts() {
+	}
+
+	/** Removes what an earlier attempt of the same request wrote, before a redirect hop or retry writes its own. */
+	static void forgetEarlierAttempt(Observation observation) {
+		observation.getContext().removeHighCardinalityKeyValues(CONDITIONAL);
 	}
 
 	static void write(Observation observation, Channel channel, ConnectionState state, int ordinal,
@@ -49,7 +59,9 @@ final class SpanFacts {
 			if (state.released != 0) {
 				put(observation, CONNECTION_IDLE, Millis.format(acquired - state.released));
 			}
-			put(observation, CONNECTION_AGE, Millis.format(acquired - state.established));
+			if (state.established != 0) {
+				put(observation, CONNECTION_AGE, Millis.format(acquired - state.established));
+			}
 		}
 		else {
 			writeOpening(observation, state);

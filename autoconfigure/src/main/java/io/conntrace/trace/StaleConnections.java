@@ -33,6 +33,7 @@ public final class StaleConnections {
 		if (observation.isNoop()) {
 			return;
 		}
+		SpanFacts.forgetEarlierAttempt(observation);
 		observation.highCardinalityKeyValue(KeyValue.of(ConnectionSpanAttributes.RETRY.asString(), "stale-connection"));
 		String id = first.connectionId();
 		if (id != null) {

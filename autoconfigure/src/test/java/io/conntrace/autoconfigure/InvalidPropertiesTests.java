@@ -37,10 +37,11 @@ class InvalidPropertiesTests {
 			conntrace.pool.max-connections                    | 0      | 1 or more
 			conntrace.pool.max-connections                    | -3     | 1 or more
 			conntrace.pool.pending-acquire-max-count          | 0      | 1 or more
-			conntrace.pool.pending-acquire-timeout            | -5s    | a positive duration
-			conntrace.pool.max-idle-time                      | -1s    | a positive duration
-			conntrace.pool.max-life-time                      | 0s     | a positive duration
-			conntrace.pool.evict-in-background                | -10s   | a positive duration
+			conntrace.pool.pending-acquire-timeout            | -5s    | a positive duration of at least 1ms
+			conntrace.pool.max-idle-time                      | -1s    | a positive duration of at least 1ms
+			conntrace.pool.max-life-time                      | 0s     | a positive duration of at least 1ms
+			conntrace.pool.max-idle-time                      | 500us  | a positive duration of at least 1ms
+			conntrace.pool.evict-in-background                | -10s   | a positive duration of at least 1ms
 			conntrace.pool.max-idle-time                      | 10m    | at most conntrace.pool.max-life-time (5m)
 			conntrace.pool.hosts.[api.example.com].max-connections | 5 | a key 'host:port'
 			conntrace.pool.hosts.[api.example.com:99999].max-connections | 5 | a key 'host:port'

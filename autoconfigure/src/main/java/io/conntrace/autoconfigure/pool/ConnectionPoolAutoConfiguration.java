@@ -32,7 +32,7 @@ public final class ConnectionPoolAutoConfiguration {
 	ConntracePool conntracePool(PoolProperties properties, ObjectProvider<ConnectionProvider.MeterRegistrar> registrar,
 			ObjectProvider<ConnectionListener> listener) {
 		return new ConntracePool(properties, registrar.getIfAvailable(),
-				listener.getIfAvailable(() -> ConnectionListener.NONE));
+				ConnectionListener.of(listener.orderedStream().toList()));
 	}
 
 	@Bean

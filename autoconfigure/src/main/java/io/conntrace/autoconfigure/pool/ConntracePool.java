@@ -10,19 +10,29 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 
 /**
  * The application's connection pool, built from {@link PoolProperties} and disposed with the
  * application context. Not a {@link ConnectionProvider} bean, so it never competes with a user's own
  * pool for injection by type.
+ * <p>
+ * Disposed as a lifecycle in {@link #PHASE}: after the web server's graceful shutdown (whose requests
+ * may still call out) and before Spring's {@code ReactorResourceFactory} (phase 0) shuts down the event
+ * loops the pool's connections run on, so they close through the pool and are counted as disposed.
  */
-public final class ConntracePool implements DisposableBean {
+public final class ConntracePool implements SmartLifecycle, DisposableBean {
+
+	/** Stops before phase 0, Spring's {@code ReactorResourceFactory}, and after everything above. */
+	static final int PHASE = 1;
 
 	private static final Duration DISPOSE_TIMEOUT = Duration.ofSeconds(10);
 
 	private final ConnectionProvider provider;
 
 	private final ConnectionListener listener;
+
+	private volatile boolean running;
 
 	ConntracePool(PoolProperties properties, ConnectionProvider.@Nullable MeterRegistrar registrar,
 			ConnectionListener listener) {
@@ -55,8 +65,42 @@ public final class ConntracePool implements DisposableBean {
 	}
 
 	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		dispose();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	/** A context closed before it started, or refreshed without a lifecycle, still frees the pool. */
+	@Override
 	public void destroy() {
-		this.listener.poolDisposing();
+		dispose();
+	}
+
+	private void dispose() {
+		if (this.provider.isDisposed()) {
+			return;
+		}
+		try {
+			this.listener.poolDisposing();
+		}
+		catch (RuntimeException ex) {
+			// The listener's trouble must not keep the pool open.
+		}
 		this.provider.disposeLater().block(DISPOSE_TIMEOUT);
 	}
 

@@ -9,6 +9,8 @@ import io.conntrace.trace.RequestAttempts;
 import io.conntrace.trace.StaleAction;
 import io.conntrace.trace.StaleConnections;
 import io.micrometer.observation.Observation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
@@ -36,6 +38,8 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 
 	private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
+	private static final Log logger = LogFactory.getLog(StaleConnectionRetry.class);
+
 	private final RetryProperties properties;
 
 	private final ConnectionListener listener;
@@ -47,41 +51,82 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		RequestAttempts first = new RequestAttempts();
-		return next.exchange(request)
-			.contextWrite(Context.of(RequestAttempts.KEY, first))
-			.onErrorResume(WebClientRequestException.class, (ex) -> afterFailure(request, next, first, ex));
+		// Per subscription: an outer filter that resubscribes must not share one attempt record.
+		return Mono.defer(() -> {
+			RequestAttempts first = new RequestAttempts();
+			return next.exchange(request)
+				.contextWrite(Context.of(RequestAttempts.KEY, first))
+				.onErrorResume(WebClientRequestException.class, (ex) -> afterFailure(request, next, first, ex));
+		});
 	}
 
 	private Mono<ClientResponse> afterFailure(ClientRequest request, ExchangeFunction next, RequestAttempts first,
 			WebClientRequestException ex) {
-		if (first.attempts() > 0) {
-			ex.addSuppressed(StaleConnections.describe(first, false));
-		}
-		if (!StaleConnections.isStale(first) || !closedConnection(ex)) {
+		Decision decision = decide(request, first, ex);
+		if (decision != Decision.RETRY) {
 			return Mono.error(ex);
 		}
-		URI url = request.url();
-		if (!this.properties.isEnabled() || !repeatable(request)) {
-			this.listener.staleConnection(url.getHost(), port(url), StaleAction.FAILED);
-			return Mono.error(ex);
-		}
-		this.listener.staleConnection(url.getHost(), port(url), StaleAction.RETRIED);
 		RequestAttempts retry = new RequestAttempts();
 		return Mono.deferContextual((context) -> {
 			Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
 			if (observation != null) {
-				StaleConnections.retrying(observation, first);
+				guarded(() -> StaleConnections.retrying(observation, first));
 			}
 			return next.exchange(request);
 		})
 			.contextWrite(Context.of(RequestAttempts.KEY, retry))
 			.onErrorMap(WebClientRequestException.class, (retryFailure) -> {
 				if (retry.attempts() > 0) {
-					retryFailure.addSuppressed(StaleConnections.describe(retry, true));
+					guarded(() -> retryFailure.addSuppressed(StaleConnections.describe(retry, true)));
 				}
 				return retryFailure;
 			});
+	}
+
+	/** Everything conntrace does about a failure is guarded: the caller always gets its own error. */
+	private Decision decide(ClientRequest request, RequestAttempts first, WebClientRequestException ex) {
+		try {
+			if (first.attempts() > 0) {
+				ex.addSuppressed(StaleConnections.describe(first, false));
+			}
+			if (!StaleConnections.isStale(first) || !closedConnection(ex)) {
+				return Decision.FAIL;
+			}
+			boolean retry = this.properties.isEnabled() && repeatable(request);
+			tell(request.url(), retry ? StaleAction.RETRIED : StaleAction.FAILED);
+			return retry ? Decision.RETRY : Decision.FAIL;
+		}
+		catch (Throwable failure) {
+			logger.debug("conntrace could not judge a failed request", failure);
+			return Decision.FAIL;
+		}
+	}
+
+	private void tell(URI url, StaleAction action) {
+		String host = url.getHost();
+		if (host == null) {
+			return;
+		}
+		// URI keeps an IPv6 literal in brackets; the connection's own host string has none.
+		if (host.startsWith("[") && host.endsWith("]")) {
+			host = host.substring(1, host.length() - 1);
+		}
+		this.listener.staleConnection(host, port(url), action);
+	}
+
+	private static void guarded(Runnable action) {
+		try {
+			action.run();
+		}
+		catch (Throwable failure) {
+			logger.debug("conntrace could not describe a retried request", failure);
+		}
+	}
+
+	private enum Decision {
+
+		RETRY, FAIL
+
 	}
 
 	private boolean repeatable(ClientRequest request) {

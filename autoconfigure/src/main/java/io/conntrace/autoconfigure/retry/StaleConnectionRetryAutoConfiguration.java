@@ -25,13 +25,16 @@ import org.springframework.web.reactive.function.client.WebClient;
 @EnableConfigurationProperties(RetryProperties.class)
 public final class StaleConnectionRetryAutoConfiguration {
 
-	/** Last of the customizers, so the retry sits closest to the exchange and other filters run once. */
+	/**
+	 * Last of the customizers, so filters added by other customizers run once around a retry; filters an
+	 * application adds to the builder after that sit inside the retry and run again with it.
+	 */
 	@Bean
 	@Order(Ordered.LOWEST_PRECEDENCE)
 	WebClientCustomizer conntraceStaleConnectionRetryWebClientCustomizer(RetryProperties properties,
 			ObjectProvider<ConnectionListener> listener) {
 		StaleConnectionRetry retry = new StaleConnectionRetry(properties,
-				listener.getIfAvailable(() -> ConnectionListener.NONE));
+				ConnectionListener.of(listener.orderedStream().toList()));
 		return (builder) -> builder.filter(retry);
 	}
 

@@ -12,10 +12,12 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -32,13 +34,17 @@ public final class ConnectionTraceAutoConfiguration {
 	@Bean
 	ConnectionTracing conntraceConnectionTracing(TraceProperties properties,
 			ObjectProvider<ConnectionListener> listener) {
-		return ConnectionTracing.create(listener.getIfAvailable(() -> ConnectionListener.NONE), properties.isEnabled());
+		return ConnectionTracing.create(ConnectionListener.of(listener.orderedStream().toList()), properties.isEnabled());
 	}
 
 	@Bean
-	static WebClientTracingPostProcessor conntraceWebClientTracingPostProcessor(
+	static WebClientTracingPostProcessor conntraceWebClientTracingPostProcessor(Environment environment,
 			ObjectProvider<ConnectionTracing> tracing, ObjectProvider<ObservationRegistry> observationRegistry) {
-		return new WebClientTracingPostProcessor(tracing, observationRegistry);
+		// A post-processor is created before properties beans: read its two switches straight from the environment.
+		Binder binder = Binder.get(environment);
+		boolean webClientBeans = binder.bind("conntrace.trace.enabled", Boolean.class).orElse(true)
+				&& binder.bind("conntrace.trace.web-client-beans", Boolean.class).orElse(true);
+		return new WebClientTracingPostProcessor(tracing, observationRegistry, webClientBeans);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -13,6 +13,21 @@ public class TraceProperties {
 	 */
 	private boolean enabled = true;
 
+	/**
+	 * Whether to give WebClient beans made without Boot's builder the application's observation registry
+	 * (without it they make no span at all) and check their connector on their first request. Turn off to
+	 * keep such a bean unobserved, for example an exporter's own client.
+	 */
+	private boolean webClientBeans = true;
+
+	public boolean isWebClientBeans() {
+		return this.webClientBeans;
+	}
+
+	public void setWebClientBeans(boolean webClientBeans) {
+		this.webClientBeans = webClientBeans;
+	}
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}

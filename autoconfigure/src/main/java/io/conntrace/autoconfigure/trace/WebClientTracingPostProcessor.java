@@ -4,6 +4,8 @@ import io.conntrace.trace.ConnectionTracing;
 import io.micrometer.observation.ObservationRegistry;
 import reactor.netty.http.client.HttpClient;
 
+import org.springframework.aop.scope.ScopedProxyUtils;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -21,10 +23,13 @@ final class WebClientTracingPostProcessor implements BeanPostProcessor {
 
 	private final ObjectProvider<ObservationRegistry> observationRegistry;
 
+	private final boolean webClientBeans;
+
 	WebClientTracingPostProcessor(ObjectProvider<ConnectionTracing> tracing,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObjectProvider<ObservationRegistry> observationRegistry, boolean webClientBeans) {
 		this.tracing = tracing;
 		this.observationRegistry = observationRegistry;
+		this.webClientBeans = webClientBeans;
 	}
 
 	@Override
@@ -32,7 +37,9 @@ final class WebClientTracingPostProcessor implements BeanPostProcessor {
 		if (bean instanceof HttpClient httpClient) {
 			return this.tracing.getObject().apply(httpClient);
 		}
-		if (bean instanceof WebClient webClient) {
+		// A proxy's target is post-processed on its own; mutating the proxy at startup would resolve its scope.
+		if (bean instanceof WebClient webClient && this.webClientBeans && !AopUtils.isAopProxy(bean)
+				&& !ScopedProxyUtils.isScopedTarget(beanName)) {
 			ObservationRegistry registry = this.observationRegistry.getIfAvailable();
 			if (registry != null) {
 				return webClient.mutate().observationRegistry(registry).filter(new ConnectorCheck(beanName)).build();

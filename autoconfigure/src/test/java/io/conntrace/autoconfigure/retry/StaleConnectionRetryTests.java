@@ -50,6 +50,8 @@ class StaleConnectionRetryTests {
 					.containsEntry("conntrace.connection.reused", "false")
 					.containsEntry("conntrace.connection.requests", "1");
 				assertThat(retried.tag("conntrace.connection.id")).isNotEqualTo(firstId);
+				// The stale attempt's idle time is under conntrace.retry.*, not left among the retry's own facts.
+				assertThat(retried.tags()).doesNotContainKeys("conntrace.connection.idle_ms", "conntrace.connection.age_ms");
 				assertThat(retried.annotations().stream().map(java.util.Map.Entry::getValue)).contains("conntrace.retry");
 				assertThat(stale(context, "retried")).isEqualTo(1);
 			});

@@ -141,6 +141,31 @@ class EveryWebClientTests {
 	}
 
 	@Test
+	void webClientBeansCanBeLeftAlone(CapturedOutput output) {
+		TracedContext.runner().withPropertyValues("conntrace.trace.web-client-beans=false")
+			.withUserConfiguration(Created.class)
+			.run((context) -> {
+				assertThat(get(context.getBean("created", WebClient.class), "/header")).isEqualTo("kept");
+				// Left as the user made it: no registry, so no span, and no check.
+				assertThat(context.getBean(TracedContext.CapturedSpans.class).client()).isEmpty();
+				assertThat(output).doesNotContain("conntrace cannot");
+			});
+	}
+
+	@Test
+	void listenersOfTheApplicationHearBesideConntracesMeters() {
+		TracedContext.runner().withConfiguration(TracedContext.METRICS)
+			.withUserConfiguration(FromBuilder.class, OwnListener.class)
+			.run((context) -> {
+				assertThat(get(context.getBean("fromBuilder", WebClient.class), "/header")).isEqualTo("kept");
+				assertThat(context.getBean(OwnListener.class).requests).hasValue(1);
+				assertThat(context.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+					.get("conntrace.requests")
+					.counters()).isNotEmpty();
+			});
+	}
+
+	@Test
 	void disabledLeavesClientsAsWithoutTheStarter(CapturedOutput output) {
 		TracedContext.runner().withPropertyValues("conntrace.enabled=false")
 			.withUserConfiguration(FromBuilder.class, Created.class)
@@ -260,6 +285,18 @@ class EveryWebClientTests {
 		@Bean
 		WebClient onHttpClientBean(HttpClient httpClient) {
 			return WebClient.builder().clientConnector(new ReactorClientHttpConnector(httpClient)).build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnListener implements io.conntrace.trace.ConnectionListener {
+
+		final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+
+		@Override
+		public void requestBound(String host, int port, boolean reused, long acquireNanos, long poolWaitNanos) {
+			this.requests.incrementAndGet();
 		}
 
 	}

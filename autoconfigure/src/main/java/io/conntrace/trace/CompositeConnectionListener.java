@@ -1,0 +1,77 @@
+package io.conntrace.trace;
+
+import java.util.List;
+
+/**
+ * Tells several listeners, each guarded so that one listener's failure neither reaches the request nor
+ * keeps the others from hearing.
+ */
+final class CompositeConnectionListener implements ConnectionListener {
+
+	private final List<ConnectionListener> listeners;
+
+	CompositeConnectionListener(List<ConnectionListener> listeners) {
+		this.listeners = List.copyOf(listeners);
+	}
+
+	@Override
+	public void requestBound(String host, int port, boolean reused, long acquireNanos, long poolWaitNanos) {
+		for (ConnectionListener listener : this.listeners) {
+			try {
+				listener.requestBound(host, port, reused, acquireNanos, poolWaitNanos);
+			}
+			catch (Throwable ex) {
+				Guard.failed(Hook.CONFIGURED, ex);
+			}
+		}
+	}
+
+	@Override
+	public void nameResolved(String host, int port, long nanos) {
+		for (ConnectionListener listener : this.listeners) {
+			try {
+				listener.nameResolved(host, port, nanos);
+			}
+			catch (Throwable ex) {
+				Guard.failed(Hook.RESOLVE_END, ex);
+			}
+		}
+	}
+
+	@Override
+	public void connectionClosed(String host, int port, CloseReason reason, long lifetimeNanos, int requests) {
+		for (ConnectionListener listener : this.listeners) {
+			try {
+				listener.connectionClosed(host, port, reason, lifetimeNanos, requests);
+			}
+			catch (Throwable ex) {
+				Guard.failed(Hook.CLOSED, ex);
+			}
+		}
+	}
+
+	@Override
+	public void staleConnection(String host, int port, StaleAction action) {
+		for (ConnectionListener listener : this.listeners) {
+			try {
+				listener.staleConnection(host, port, action);
+			}
+			catch (Throwable ex) {
+				Guard.failed(Hook.EVICTION, ex);
+			}
+		}
+	}
+
+	@Override
+	public void poolDisposing() {
+		for (ConnectionListener listener : this.listeners) {
+			try {
+				listener.poolDisposing();
+			}
+			catch (Throwable ex) {
+				Guard.failed(Hook.CLOSED, ex);
+			}
+		}
+	}
+
+}
