@@ -1,5 +1,6 @@
 package io.conntrace.trace;
 
+import io.micrometer.common.KeyValue;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
@@ -65,6 +66,13 @@ final class ConnectionState {
 
 	/** Set once the close was reported, by whichever of close and inactive came first. */
 	boolean closeReported;
+
+	/**
+	 * The span attributes that never change for this connection, made on its first request and reused by
+	 * every later one (a reused request then allocates nothing for them). Written and read only when a
+	 * request is bound, on the channel's event loop.
+	 */
+	@Nullable KeyValue[] fixedAttributes;
 
 	private ConnectionState(String id, String host, int port, boolean resolvesName, ConnectionListener listener) {
 		this.id = id;

@@ -35,17 +35,20 @@ public final class ConnectionTracing {
 
 	private static final ConnectionTracing DEFAULT = new ConnectionTracing(ConnectionListener.NONE, true);
 
+	/** Runs at subscription, when the request asks the pool: the start of its acquire. */
+	private static final Function<Context, Context> STAMP_ACQUIRE_START = (context) -> {
+		try {
+			Guard.check(Hook.ACQUIRE_START);
+			return context.put(AcquireStart.KEY, new AcquireStart(System.nanoTime()));
+		}
+		catch (Throwable ex) {
+			Guard.failed(Hook.ACQUIRE_START, ex);
+			return context;
+		}
+	};
+
 	private static final Function<Mono<? extends Connection>, Mono<? extends Connection>> ACQUIRE_START = (
-			connect) -> Mono.defer(() -> {
-				try {
-					Guard.check(Hook.ACQUIRE_START);
-					return connect.contextWrite(Context.of(AcquireStart.KEY, new AcquireStart(System.nanoTime())));
-				}
-				catch (Throwable ex) {
-					Guard.failed(Hook.ACQUIRE_START, ex);
-					return connect;
-				}
-			});
+			connect) -> connect.contextWrite(STAMP_ACQUIRE_START);
 
 	private static final Consumer<Connection> RESOLVE_START = (connection) -> {
 		try {

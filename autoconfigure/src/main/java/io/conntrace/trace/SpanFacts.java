@@ -1,7 +1,8 @@
 package io.conntrace.trace;
 
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 import javax.net.ssl.SSLSession;
 
@@ -9,7 +10,6 @@ import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
-import org.jspecify.annotations.Nullable;
 
 import static io.conntrace.trace.ConnectionSpanAttributes.ACQUIRE;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECT;
@@ -48,13 +48,29 @@ final class SpanFacts {
 		observation.getContext().removeHighCardinalityKeyValues(CONDITIONAL);
 	}
 
+	private static final KeyValue REUSED_TRUE = KeyValue.of(CONNECTION_REUSED.asString(), "true");
+
+	private static final KeyValue REUSED_FALSE = KeyValue.of(CONNECTION_REUSED.asString(), "false");
+
+	/** The ordinals most connections see, made once. */
+	private static final KeyValue[] ORDINALS = new KeyValue[128];
+
+	static {
+		for (int i = 1; i < ORDINALS.length; i++) {
+			ORDINALS[i] = KeyValue.of(CONNECTION_REQUESTS.asString(), Integer.toString(i));
+		}
+	}
+
 	static void write(Observation observation, Channel channel, ConnectionState state, int ordinal,
 			RequestTimes times) {
 		boolean reused = ordinal > 1;
 		long acquired = state.acquired;
-		put(observation, CONNECTION_REUSED, reused ? "true" : "false");
-		put(observation, CONNECTION_ID, state.id);
-		put(observation, CONNECTION_REQUESTS, Integer.toString(ordinal));
+		observation.highCardinalityKeyValue(reused ? REUSED_TRUE : REUSED_FALSE);
+		observation.highCardinalityKeyValue((ordinal < ORDINALS.length) ? ORDINALS[ordinal]
+				: KeyValue.of(CONNECTION_REQUESTS.asString(), Integer.toString(ordinal)));
+		for (KeyValue fixed : fixedAttributes(channel, state)) {
+			observation.highCardinalityKeyValue(fixed);
+		}
 		if (reused) {
 			if (state.released != 0) {
 				put(observation, CONNECTION_IDLE, Millis.format(acquired - state.released));
@@ -70,8 +86,6 @@ final class SpanFacts {
 			put(observation, ACQUIRE, Millis.format(times.acquire()));
 			put(observation, POOL_WAIT, Millis.format(times.poolWait()));
 		}
-		writePeer(observation, channel.remoteAddress());
-		writeTls(observation, channel, state);
 		if (acquired != 0) {
 			event(observation, ConnectionSpanEvents.ACQUIRED, acquired);
 		}
@@ -95,28 +109,34 @@ final class SpanFacts {
 		}
 	}
 
-	private static void writePeer(Observation observation, @Nullable SocketAddress remote) {
-		if (remote instanceof InetSocketAddress address) {
-			// The IP actually connected, never the host name the user wrote (that is on Spring's own attributes).
-			put(observation, NETWORK_PEER_ADDRESS,
-					(address.getAddress() != null) ? address.getAddress().getHostAddress() : address.getHostString());
-			put(observation, NETWORK_PEER_PORT, Integer.toString(address.getPort()));
+	/** The connection's id, peer and TLS facts: the same on every request, so made on its first only. */
+	private static KeyValue[] fixedAttributes(Channel channel, ConnectionState state) {
+		KeyValue[] fixed = state.fixedAttributes;
+		if (fixed == null) {
+			List<KeyValue> values = new ArrayList<>(6);
+			values.add(KeyValue.of(CONNECTION_ID.asString(), state.id));
+			if (channel.remoteAddress() instanceof InetSocketAddress address) {
+				// The IP actually connected, never the host name the user wrote (that is on Spring's own attributes).
+				values.add(KeyValue.of(NETWORK_PEER_ADDRESS.asString(),
+						(address.getAddress() != null) ? address.getAddress().getHostAddress() : address.getHostString()));
+				values.add(KeyValue.of(NETWORK_PEER_PORT.asString(), Integer.toString(address.getPort())));
+			}
+			SslHandler ssl = channel.pipeline().get(SslHandler.class);
+			if (ssl != null) {
+				SSLSession session = ssl.engine().getSession();
+				String protocol = session.getProtocol();
+				values.add(KeyValue.of(TLS_PROTOCOL_VERSION.asString(),
+						protocol.startsWith("TLSv") ? protocol.substring(4) : protocol));
+				values.add(KeyValue.of(TLS_CIPHER.asString(), session.getCipherSuite()));
+				Boolean resumed = state.tlsResumed;
+				if (resumed != null) {
+					values.add(KeyValue.of(TLS_RESUMED.asString(), resumed ? "true" : "false"));
+				}
+			}
+			fixed = values.toArray(new KeyValue[0]);
+			state.fixedAttributes = fixed;
 		}
-	}
-
-	private static void writeTls(Observation observation, Channel channel, ConnectionState state) {
-		SslHandler ssl = channel.pipeline().get(SslHandler.class);
-		if (ssl == null) {
-			return;
-		}
-		SSLSession session = ssl.engine().getSession();
-		String protocol = session.getProtocol();
-		put(observation, TLS_PROTOCOL_VERSION, protocol.startsWith("TLSv") ? protocol.substring(4) : protocol);
-		put(observation, TLS_CIPHER, session.getCipherSuite());
-		Boolean resumed = state.tlsResumed;
-		if (resumed != null) {
-			put(observation, TLS_RESUMED, resumed ? "true" : "false");
-		}
+		return fixed;
 	}
 
 	private static void put(Observation observation, ConnectionSpanAttributes attribute, String value) {

@@ -1,0 +1,81 @@
+package io.conntrace.benchmarks;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * An HTTP and an HTTPS server (self-signed certificate) on 127.0.0.1 answering every request with the
+ * same small body. They run on event loops of their own, apart from the clients' loops, and count the
+ * connections they accept: the proof of how many connections a variant really opened.
+ */
+final class LocalServer implements AutoCloseable {
+
+	/** A fixed small response: the cost measured is the client's, not the payload's. */
+	static final int BODY_SIZE = 64;
+
+	private static final Mono<byte[]> BODY = Mono.just("x".repeat(BODY_SIZE).getBytes(StandardCharsets.US_ASCII));
+
+	private final LoopResources loops = LoopResources.create("benchmark-server", 2, true);
+
+	private final SelfSignedCertificate certificate;
+
+	private final AtomicInteger httpAccepted = new AtomicInteger();
+
+	private final AtomicInteger httpsAccepted = new AtomicInteger();
+
+	private final DisposableServer http;
+
+	private final DisposableServer https;
+
+	private LocalServer() throws Exception {
+		this.certificate = new SelfSignedCertificate("localhost");
+		this.http = server(this.httpAccepted).bindNow();
+		this.https = server(this.httpsAccepted)
+			.secure((spec) -> spec.sslContext(
+					Http11SslContextSpec.forServer(this.certificate.certificate(), this.certificate.privateKey())))
+			.bindNow();
+	}
+
+	static LocalServer start() throws Exception {
+		return new LocalServer();
+	}
+
+	private HttpServer server(AtomicInteger accepted) {
+		return HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.runOn(this.loops)
+			// Once per accepted socket (doOnConnection would be once per request).
+			.doOnChannelInit((observer, channel, remote) -> accepted.incrementAndGet())
+			.handle((request, response) -> response.header(HttpHeaderNames.CONTENT_TYPE, "text/plain")
+				.sendByteArray(BODY));
+	}
+
+	URI uri(boolean tls) {
+		return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + (tls ? this.https : this.http).port() + "/");
+	}
+
+	/** Connections accepted so far by the HTTP or the HTTPS server. */
+	int accepted(boolean tls) {
+		return (tls ? this.httpsAccepted : this.httpAccepted).get();
+	}
+
+	@Override
+	public void close() {
+		this.http.disposeNow(Duration.ofSeconds(10));
+		this.https.disposeNow(Duration.ofSeconds(10));
+		this.loops.disposeLater().block(Duration.ofSeconds(10));
+		this.certificate.delete();
+	}
+
+}
