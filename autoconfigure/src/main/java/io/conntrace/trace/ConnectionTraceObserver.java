@@ -114,7 +114,9 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 				return;
 			}
 			Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
-			if (observation != null && !observation.isNoop()) {
+			// Without a span behind the observation (no tracing handler), other handlers may still read the facts.
+			if (observation != null && !observation.isNoop()
+					&& (!SpanEvents.AVAILABLE || SpanEvents.recording(observation))) {
 				if (laterHop) {
 					SpanFacts.forgetEarlierAttempt(observation);
 				}

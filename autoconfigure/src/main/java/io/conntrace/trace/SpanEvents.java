@@ -28,6 +28,17 @@ final class SpanEvents {
 		}
 	}
 
+	/**
+	 * Whether the observation's span records anything. An unsampled span (most of them, with Boot's
+	 * default sampling of 10%) drops every attribute, so writing them would only cost the request.
+	 */
+	static boolean recording(Observation observation) {
+		TracingObservationHandler.TracingContext tracing = observation.getContext()
+			.get(TracingObservationHandler.TracingContext.class);
+		Span span = (tracing != null) ? tracing.getSpan() : null;
+		return span == null || !span.isNoop();
+	}
+
 	private static boolean isPresent(String className) {
 		try {
 			Class.forName(className, false, SpanEvents.class.getClassLoader());

@@ -35,7 +35,11 @@ public final class SpanCollector implements AutoCloseable {
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
 	public SpanCollector() {
-		this.tracing = Tracing.newBuilder().sampler(Sampler.ALWAYS_SAMPLE).addSpanHandler(new SpanHandler() {
+		this(Sampler.ALWAYS_SAMPLE);
+	}
+
+	public SpanCollector(Sampler sampler) {
+		this.tracing = Tracing.newBuilder().sampler(sampler).addSpanHandler(new SpanHandler() {
 			@Override
 			public boolean end(TraceContext context, MutableSpan span, Cause cause) {
 				SpanCollector.this.spans.add(span);
