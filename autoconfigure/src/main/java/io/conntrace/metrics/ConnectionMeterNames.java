@@ -3,6 +3,7 @@ package io.conntrace.metrics;
 import io.micrometer.common.docs.KeyName;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.docs.MeterDocumentation;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every meter conntrace registers: name, type, base unit and tag keys, declared once here so no name
@@ -12,192 +13,72 @@ import io.micrometer.core.instrument.docs.MeterDocumentation;
 public enum ConnectionMeterNames implements MeterDocumentation {
 
 	/** Requests sent, by whether their connection was reused. */
-	REQUESTS {
-		@Override
-		public String getName() {
-			return "conntrace.requests";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.COUNTER;
-		}
-
-		@Override
-		public String getBaseUnit() {
-			return "requests";
-		}
-
-		@Override
-		public KeyName[] getKeyNames() {
-			return new KeyName[] { Tags.REUSED, Tags.SERVER_ADDRESS, Tags.SERVER_PORT };
-		}
-	},
+	REQUESTS("conntrace.requests", Meter.Type.COUNTER, "requests", Tags.REUSED, Tags.SERVER_ADDRESS,
+			Tags.SERVER_PORT),
 
 	/** Time from asking the pool for a connection until one was ready, DNS, connect and TLS included. */
-	ACQUIRE {
-		@Override
-		public String getName() {
-			return "conntrace.acquire";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.TIMER;
-		}
-
-		@Override
-		public KeyName[] getKeyNames() {
-			return new KeyName[] { Tags.REUSED, Tags.SERVER_ADDRESS, Tags.SERVER_PORT };
-		}
-	},
+	ACQUIRE("conntrace.acquire", Meter.Type.TIMER, null, Tags.REUSED, Tags.SERVER_ADDRESS, Tags.SERVER_PORT),
 
 	/** The part of acquire spent waiting for a free pool slot (the pool's pending-acquire time). */
-	POOL_WAIT {
-		@Override
-		public String getName() {
-			return "conntrace.pool.wait";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.TIMER;
-		}
-
-		@Override
-		public KeyName[] getKeyNames() {
-			return new KeyName[] { Tags.SERVER_ADDRESS, Tags.SERVER_PORT };
-		}
-	},
+	POOL_WAIT("conntrace.pool.wait", Meter.Type.TIMER, null, Tags.SERVER_ADDRESS, Tags.SERVER_PORT),
 
 	/** How long each connection lived, recorded when it closes (OpenTelemetry's name). */
-	CONNECTION_DURATION {
-		@Override
-		public String getName() {
-			return "http.client.connection.duration";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.TIMER;
-		}
-
-		@Override
-		public KeyName[] getKeyNames() {
-			return new KeyName[] { Tags.CLOSE_REASON, Tags.SERVER_ADDRESS, Tags.SERVER_PORT };
-		}
-	},
+	CONNECTION_DURATION("http.client.connection.duration", Meter.Type.TIMER, null, Tags.CLOSE_REASON,
+			Tags.SERVER_ADDRESS, Tags.SERVER_PORT),
 
 	/** Requests each connection carried, recorded when it closes. */
-	CONNECTION_REQUESTS {
-		@Override
-		public String getName() {
-			return "conntrace.connection.requests";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.DISTRIBUTION_SUMMARY;
-		}
-
-		@Override
-		public String getBaseUnit() {
-			return "requests";
-		}
-
-		@Override
-		public KeyName[] getKeyNames() {
-			return new KeyName[] { Tags.CLOSE_REASON, Tags.SERVER_ADDRESS, Tags.SERVER_PORT };
-		}
-	},
+	CONNECTION_REQUESTS("conntrace.connection.requests", Meter.Type.DISTRIBUTION_SUMMARY, "requests",
+			Tags.CLOSE_REASON, Tags.SERVER_ADDRESS, Tags.SERVER_PORT),
 
 	/** Address resolution time of new connections (OpenTelemetry's name). */
-	DNS_LOOKUP {
-		@Override
-		public String getName() {
-			return "dns.lookup.duration";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.TIMER;
-		}
-
-		@Override
-		public KeyName[] getKeyNames() {
-			return new KeyName[] { Tags.SERVER_ADDRESS };
-		}
-	},
+	DNS_LOOKUP("dns.lookup.duration", Meter.Type.TIMER, null, Tags.SERVER_ADDRESS),
 
 	/** Stale keep-alive connections met, by what conntrace did about each. */
-	STALE_CONNECTIONS {
-		@Override
-		public String getName() {
-			return "conntrace.stale.connections";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.COUNTER;
-		}
-
-		@Override
-		public String getBaseUnit() {
-			return "connections";
-		}
-
-		@Override
-		public KeyName[] getKeyNames() {
-			return new KeyName[] { Tags.ACTION, Tags.SERVER_ADDRESS };
-		}
-	},
+	STALE_CONNECTIONS("conntrace.stale.connections", Meter.Type.COUNTER, "connections", Tags.ACTION,
+			Tags.SERVER_ADDRESS),
 
 	/** Open connections of conntrace's pool by state (OpenTelemetry's name). */
-	OPEN_CONNECTIONS {
-		@Override
-		public String getName() {
-			return "http.client.open_connections";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.GAUGE;
-		}
-
-		@Override
-		public String getBaseUnit() {
-			return "connections";
-		}
-
-		@Override
-		public KeyName[] getKeyNames() {
-			return new KeyName[] { Tags.CONNECTION_STATE, Tags.SERVER_ADDRESS, Tags.SERVER_PORT, Tags.POOL_NAME,
-					Tags.POOL_ID };
-		}
-	},
+	OPEN_CONNECTIONS("http.client.open_connections", Meter.Type.GAUGE, "connections", Tags.CONNECTION_STATE,
+			Tags.SERVER_ADDRESS, Tags.SERVER_PORT, Tags.POOL_NAME, Tags.POOL_ID),
 
 	/** Reactor Netty pool gauges, registered under Reactor Netty's own names. */
-	POOL {
-		@Override
-		public String getName() {
-			return "reactor.netty.connection.provider.%s";
-		}
+	POOL("reactor.netty.connection.provider.%s", Meter.Type.GAUGE, "connections", Tags.POOL_ID, Tags.POOL_NAME,
+			Tags.REMOTE_ADDRESS);
 
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.GAUGE;
-		}
+	private final String name;
 
-		@Override
-		public String getBaseUnit() {
-			return "connections";
-		}
+	private final Meter.Type type;
 
-		@Override
-		public KeyName[] getKeyNames() {
-			return new KeyName[] { Tags.POOL_ID, Tags.POOL_NAME, Tags.REMOTE_ADDRESS };
-		}
-	};
+	private final @Nullable String baseUnit;
+
+	private final KeyName[] keyNames;
+
+	ConnectionMeterNames(String name, Meter.Type type, @Nullable String baseUnit, KeyName... keyNames) {
+		this.name = name;
+		this.type = type;
+		this.baseUnit = baseUnit;
+		this.keyNames = keyNames;
+	}
+
+	@Override
+	public String getName() {
+		return this.name;
+	}
+
+	@Override
+	public Meter.Type getType() {
+		return this.type;
+	}
+
+	@Override
+	public @Nullable String getBaseUnit() {
+		return this.baseUnit;
+	}
+
+	@Override
+	public KeyName[] getKeyNames() {
+		return this.keyNames.clone();
+	}
 
 	/** Tag keys. */
 	enum Tags implements KeyName {
