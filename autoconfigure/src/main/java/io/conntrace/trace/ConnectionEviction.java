@@ -64,28 +64,28 @@ public final class ConnectionEviction implements BiPredicate<Connection, Connect
 		if (!connection.channel().isActive() || !connection.isPersistent()) {
 			return true;
 		}
+		ConnectionState state = ConnectionState.of(connection.channel());
 		long idle = metadata.idleTime();
 		if (idle >= this.maxIdleMillis) {
-			return evict(connection, CloseReason.IDLE_EVICTED, false);
+			return evict(state, CloseReason.IDLE_EVICTED, false);
 		}
 		if (metadata.lifeTime() >= this.maxLifeMillis) {
-			return evict(connection, CloseReason.MAX_LIFE, false);
+			return evict(state, CloseReason.MAX_LIFE, false);
 		}
-		return idle > 0 && expiresOnServer(connection, idle);
+		return idle > 0 && state != null && expiresOnServer(state, idle);
 	}
 
-	private boolean expiresOnServer(Connection connection, long idleMillis) {
+	private boolean expiresOnServer(ConnectionState state, long idleMillis) {
 		try {
 			Guard.check(Hook.EVICTION);
-			ConnectionState state = ConnectionState.of(connection.channel());
-			long timeout = (state != null) ? state.serverIdleTimeoutMillis : 0;
+			long timeout = state.serverIdleTimeoutMillis;
 			if (timeout <= 0) {
 				return false;
 			}
 			if (timeout <= this.maxIdleMillis) {
 				warnOnce(state, timeout);
 			}
-			return idleMillis >= usableIdleMillis(timeout) && evict(connection, CloseReason.IDLE_EVICTED, true);
+			return idleMillis >= usableIdleMillis(timeout) && evict(state, CloseReason.IDLE_EVICTED, true);
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.EVICTION, ex);
@@ -105,10 +105,10 @@ public final class ConnectionEviction implements BiPredicate<Connection, Connect
 		}
 	}
 
-	private static boolean evict(Connection connection, CloseReason reason, boolean stale) {
+	/** Records why the pool closes the connection (always evicted, whatever befalls the record). */
+	private static boolean evict(@Nullable ConnectionState state, CloseReason reason, boolean stale) {
 		try {
 			Guard.check(Hook.EVICTION);
-			ConnectionState state = ConnectionState.of(connection.channel());
 			if (state != null) {
 				state.evicted = reason;
 				if (stale) {

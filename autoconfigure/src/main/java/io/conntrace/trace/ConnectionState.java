@@ -105,6 +105,11 @@ final class ConnectionState {
 		return channel.attr(KEY).get();
 	}
 
+	/** How long the connection sat in the pool before the current request, -1 if it never went back. */
+	long idleNanos() {
+		return (this.released != 0) ? this.acquired - this.released : -1;
+	}
+
 	long dnsNanos() {
 		return (this.resolvesName && this.resolveStart != 0 && this.resolveEnd != 0)
 				? this.resolveEnd - this.resolveStart : -1;

@@ -98,18 +98,19 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			}
 			int ordinal = state.requests + 1;
 			state.requests = ordinal;
+			boolean reused = ordinal > 1;
 			ContextView context = contextOf(connection);
 			AcquireStart start = context.getOrDefault(AcquireStart.KEY, null);
 			boolean laterHop = start != null && start.bound;
 			if (start != null) {
 				start.bound = true;
 			}
-			RequestTimes times = RequestTimes.of(state, ordinal > 1, laterHop ? null : start);
+			RequestTimes times = RequestTimes.of(state, reused, laterHop ? null : start);
 			RequestAttempts attempts = context.getOrDefault(RequestAttempts.KEY, null);
 			if (attempts != null) {
-				attempts.bound(state, ordinal > 1, (ordinal > 1 && state.released != 0) ? state.acquired - state.released : -1);
+				attempts.bound(state, reused, reused ? state.idleNanos() : -1);
 			}
-			tellListener(state, ordinal > 1, times);
+			tellListener(state, reused, times);
 			if (!this.spans) {
 				return;
 			}

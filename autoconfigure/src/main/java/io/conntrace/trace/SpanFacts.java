@@ -40,14 +40,6 @@ final class SpanFacts {
 			ACQUIRE.asString(), POOL_WAIT.asString(), DNS.asString(), CONNECT.asString(), TLS.asString(),
 			TLS_PROTOCOL_VERSION.asString(), TLS_CIPHER.asString(), TLS_RESUMED.asString() };
 
-	private SpanFacts() {
-	}
-
-	/** Removes what an earlier attempt of the same request wrote, before a redirect hop or retry writes its own. */
-	static void forgetEarlierAttempt(Observation observation) {
-		observation.getContext().removeHighCardinalityKeyValues(CONDITIONAL);
-	}
-
 	private static final KeyValue REUSED_TRUE = KeyValue.of(CONNECTION_REUSED.asString(), "true");
 
 	private static final KeyValue REUSED_FALSE = KeyValue.of(CONNECTION_REUSED.asString(), "false");
@@ -61,6 +53,14 @@ final class SpanFacts {
 		}
 	}
 
+	private SpanFacts() {
+	}
+
+	/** Removes what an earlier attempt of the same request wrote, before a redirect hop or retry writes its own. */
+	static void forgetEarlierAttempt(Observation observation) {
+		observation.getContext().removeHighCardinalityKeyValues(CONDITIONAL);
+	}
+
 	static void write(Observation observation, Channel channel, ConnectionState state, int ordinal,
 			RequestTimes times) {
 		boolean reused = ordinal > 1;
@@ -72,8 +72,9 @@ final class SpanFacts {
 			observation.highCardinalityKeyValue(fixed);
 		}
 		if (reused) {
-			if (state.released != 0) {
-				put(observation, CONNECTION_IDLE, Millis.format(acquired - state.released));
+			long idle = state.idleNanos();
+			if (idle >= 0) {
+				put(observation, CONNECTION_IDLE, Millis.format(idle));
 			}
 			if (state.established != 0) {
 				put(observation, CONNECTION_AGE, Millis.format(acquired - state.established));
