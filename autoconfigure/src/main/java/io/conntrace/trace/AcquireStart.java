@@ -2,10 +2,12 @@ package io.conntrace.trace;
 
 /**
  * The moment a request asked the pool for a connection, carried in the request's Reactor context
- * (per request, gone with it). Reactor Netty has no acquire-start callback with a context, so
- * {@code mapConnect} stamps it at subscription. Redirects and Reactor Netty's own retries run further
- * hops inside the same subscription: only the first hop's acquire started here, so the first binding
- * marks it {@link #bound}, and later hops report their acquire as unknown rather than inflated.
+ * (per request, gone with it), and the acquire and pool-wait times derived from it. Reactor Netty has
+ * no acquire-start callback with a context, so {@code mapConnect} stamps it at subscription. Redirects
+ * and Reactor Netty's own retries run further hops inside the same subscription: only the first hop's
+ * acquire started here, so the first binding marks it {@link #bound}, and later hops report their
+ * acquire as unknown rather than inflated. Kept apart from {@link RequestFacts} so that a request whose
+ * span records nothing pays for this stamp only.
  */
 final class AcquireStart {
 
@@ -18,6 +20,26 @@ final class AcquireStart {
 
 	AcquireStart(long nanos) {
 		this.nanos = nanos;
+	}
+
+	/** From asking the pool until the connection was ready, -1 if unknown. */
+	static long acquireNanos(long start, ConnectionState state) {
+		long acquired = state.acquired;
+		return (start != 0 && acquired != 0) ? acquired - start : -1;
+	}
+
+	/**
+	 * The part of the acquire spent waiting for a pool slot, -1 if unknown. A pooled connection is handed
+	 * over as soon as a slot is free: all of its acquire is wait. A new one ends the wait when the pool
+	 * creates its channel; everything after that is opening it.
+	 */
+	static long poolWaitNanos(long start, ConnectionState state, boolean reused) {
+		long acquired = state.acquired;
+		if (start == 0 || acquired == 0) {
+			return -1;
+		}
+		long waitEnd = reused ? acquired : Math.min(Math.max(state.created, start), acquired);
+		return waitEnd - start;
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.conntrace.trace;
 
-import io.micrometer.common.KeyValue;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
@@ -68,11 +67,11 @@ final class ConnectionState {
 	boolean closeReported;
 
 	/**
-	 * The span attributes that never change for this connection, made on its first request and reused by
-	 * every later one (a reused request then allocates nothing for them). Written and read only when a
-	 * request is bound, on the channel's event loop.
+	 * The span attributes that never change for this connection, as key and value pairs, made on its first
+	 * request and shared by every later one (a reused request then allocates nothing for them). Written
+	 * only when a request is bound, on the channel's event loop.
 	 */
-	@Nullable KeyValue[] fixedAttributes;
+	String @Nullable [] fixedAttributes;
 
 	private ConnectionState(String id, String host, int port, boolean resolvesName, ConnectionListener listener) {
 		this.id = id;

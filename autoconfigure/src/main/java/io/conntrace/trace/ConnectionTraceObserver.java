@@ -14,8 +14,8 @@ import reactor.util.context.ContextView;
 
 /**
  * Follows each connection through the pool: stamps when a request got it and when it went back, and
- * when a request is bound to it, hands the facts to {@link SpanFacts} for that request's observation
- * and to the listener. One instance per {@link ConnectionTracing}: Reactor Netty makes observers part
+ * when a request is bound to it, takes that request's {@link RequestFacts} for its observation (the
+ * span gets them when the observation stops) and hands them to the listener. One instance per {@link ConnectionTracing}: Reactor Netty makes observers part
  * of the pool key, so a new observer per client would mean a new pool per client.
  */
 final class ConnectionTraceObserver implements ConnectionObserver {
@@ -100,28 +100,30 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			state.requests = ordinal;
 			boolean reused = ordinal > 1;
 			ContextView context = contextOf(connection);
+			RequestAttempts attempts = context.getOrDefault(RequestAttempts.KEY, null);
+			if (attempts != null) {
+				attempts.bound(state, reused, reused ? state.idleNanos() : -1);
+			}
+			Observation observation = this.spans ? context.getOrDefault(ObservationThreadLocalAccessor.KEY, null)
+					: null;
+			// Without a span behind the observation (no tracing handler), other handlers may still read the facts.
+			boolean recorded = observation != null && !observation.isNoop()
+					&& (!TracingSpan.AVAILABLE || TracingSpan.recording(observation));
 			AcquireStart start = context.getOrDefault(AcquireStart.KEY, null);
 			boolean laterHop = start != null && start.bound;
 			if (start != null) {
 				start.bound = true;
 			}
-			RequestTimes times = RequestTimes.of(state, reused, laterHop ? null : start);
-			RequestAttempts attempts = context.getOrDefault(RequestAttempts.KEY, null);
-			if (attempts != null) {
-				attempts.bound(state, reused, reused ? state.idleNanos() : -1);
-			}
-			tellListener(state, reused, times);
-			if (!this.spans) {
-				return;
-			}
-			Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
-			// Without a span behind the observation (no tracing handler), other handlers may still read the facts.
-			if (observation != null && !observation.isNoop()
-					&& (!SpanEvents.AVAILABLE || SpanEvents.recording(observation))) {
-				if (laterHop) {
-					SpanFacts.forgetEarlierAttempt(observation);
-				}
-				SpanFacts.write(observation, channel, state, ordinal, times);
+			long startNanos = (start == null || laterHop) ? 0 : start.nanos;
+			long acquire = AcquireStart.acquireNanos(startNanos, state);
+			long poolWait = AcquireStart.poolWaitNanos(startNanos, state, reused);
+			tellListener(state, reused, acquire, poolWait);
+			if (recorded) {
+				// Put on every hop: a later hop's facts replace the earlier one's.
+				observation.getContext()
+					.put(RequestFacts.KEY,
+							new RequestFacts(state, SpanFacts.fixedAttributes(channel, state), acquire, poolWait));
+				SpanFacts.events(observation, state, reused);
 			}
 		}
 		catch (Throwable ex) {
@@ -130,9 +132,9 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 	}
 
 	/** Guarded apart from the span: a listener's failure must not cost the span its facts. */
-	private void tellListener(ConnectionState state, boolean reused, RequestTimes times) {
+	private void tellListener(ConnectionState state, boolean reused, long acquire, long poolWait) {
 		try {
-			this.listener.requestBound(state.host, state.port, reused, times.acquire(), times.poolWait());
+			this.listener.requestBound(state.host, state.port, reused, acquire, poolWait);
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.CONFIGURED, ex);

@@ -6,6 +6,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import io.micrometer.observation.ObservationFilter;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
@@ -22,7 +23,9 @@ import reactor.util.context.Context;
  * <p>
  * Spring's WebClient puts its request observation into the Reactor context, which is where conntrace
  * finds it; a plain Reactor Netty user does the same with
- * {@code contextWrite(Context.of(ObservationThreadLocalAccessor.KEY, observation))}.
+ * {@code contextWrite(Context.of(ObservationThreadLocalAccessor.KEY, observation))}. The facts reach
+ * the span when the observation stops, through {@link #observationFilter()}, which must be registered
+ * on the observation registry (conntrace's Spring Boot auto-configuration does so).
  * <p>
  * Adds nothing that opens connections, resolves names or handshakes: it only watches the client's own.
  * Create one instance per application and reuse it: Reactor Netty makes the hooks part of the pool key,
@@ -125,6 +128,18 @@ public final class ConnectionTracing {
 			.doOnResolve(RESOLVE_START)
 			.doAfterResolve(RESOLVE_END)
 			.observe(this.observer);
+	}
+
+	/**
+	 * Return the filter that writes each request's connection facts onto its span as its observation
+	 * stops. Register it once on the registry whose observations the instrumented clients run under:
+	 * {@code registry.observationConfig().observationFilter(ConnectionTracing.observationFilter())}.
+	 * Facts are written at the end rather than when the request gets its connection because a later hop
+	 * (a redirect, a retry) replaces them, and a span's tags cannot be taken back.
+	 * @return the filter, shared by all instances
+	 */
+	public static ObservationFilter observationFilter() {
+		return ConnectionSpanFilter.INSTANCE;
 	}
 
 	/**

@@ -27,7 +27,7 @@ enum Hook {
 	/** A connection was handed to a request, new or pooled. */
 	ACQUIRED,
 
-	/** The request was bound to its connection: facts go onto the observation. */
+	/** The request was bound to its connection: its facts are taken, its span gets the phase events. */
 	CONFIGURED,
 
 	/** The response started: its headers arrived. */
@@ -40,6 +40,9 @@ enum Hook {
 	CLOSED,
 
 	/** The pool asked whether to evict an idle connection. */
-	EVICTION
+	EVICTION,
+
+	/** The request's observation stopped: its facts go onto the span. */
+	SPAN
 
 }

@@ -11,145 +11,95 @@ import io.micrometer.observation.Observation;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 
-import static io.conntrace.trace.ConnectionSpanAttributes.ACQUIRE;
-import static io.conntrace.trace.ConnectionSpanAttributes.CONNECT;
-import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_AGE;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_ID;
-import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_IDLE;
-import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_REQUESTS;
-import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_REUSED;
-import static io.conntrace.trace.ConnectionSpanAttributes.DNS;
 import static io.conntrace.trace.ConnectionSpanAttributes.NETWORK_PEER_ADDRESS;
 import static io.conntrace.trace.ConnectionSpanAttributes.NETWORK_PEER_PORT;
-import static io.conntrace.trace.ConnectionSpanAttributes.POOL_WAIT;
-import static io.conntrace.trace.ConnectionSpanAttributes.TLS;
 import static io.conntrace.trace.ConnectionSpanAttributes.TLS_CIPHER;
 import static io.conntrace.trace.ConnectionSpanAttributes.TLS_PROTOCOL_VERSION;
 import static io.conntrace.trace.ConnectionSpanAttributes.TLS_RESUMED;
 
 /**
- * Writes one request's connection facts onto its observation: the attributes of
- * {@link ConnectionSpanAttributes} as high-cardinality key values (span only, never a metric tag) and
- * the phase-end events of {@link ConnectionSpanEvents} with their real timestamps on the tracing span. Runs when the
- * request is bound to its connection, before the response can stop the observation.
+ * Puts a request's connection facts on its span: the phase-end events of {@link ConnectionSpanEvents}
+ * with their real timestamps when the request is bound to its connection, and the attributes of
+ * {@link ConnectionSpanAttributes} when its observation stops (see {@link RequestFacts}). Attributes go
+ * straight onto the tracing span, so none can become a tag of the {@code http.client.requests} timer;
+ * without a tracing span they become high-cardinality key values, for whatever other handler reads them.
  */
 final class SpanFacts {
-
-	/** Attributes written only for some connections: an earlier attempt's must not outlive it. */
-	private static final String[] CONDITIONAL = { CONNECTION_IDLE.asString(), CONNECTION_AGE.asString(),
-			ACQUIRE.asString(), POOL_WAIT.asString(), DNS.asString(), CONNECT.asString(), TLS.asString(),
-			TLS_PROTOCOL_VERSION.asString(), TLS_CIPHER.asString(), TLS_RESUMED.asString() };
-
-	private static final KeyValue REUSED_TRUE = KeyValue.of(CONNECTION_REUSED.asString(), "true");
-
-	private static final KeyValue REUSED_FALSE = KeyValue.of(CONNECTION_REUSED.asString(), "false");
-
-	/** The ordinals most connections see, made once. */
-	private static final KeyValue[] ORDINALS = new KeyValue[128];
-
-	static {
-		for (int i = 1; i < ORDINALS.length; i++) {
-			ORDINALS[i] = KeyValue.of(CONNECTION_REQUESTS.asString(), Integer.toString(i));
-		}
-	}
 
 	private SpanFacts() {
 	}
 
-	/** Removes what an earlier attempt of the same request wrote, before a redirect hop or retry writes its own. */
-	static void forgetEarlierAttempt(Observation observation) {
-		observation.getContext().removeHighCardinalityKeyValues(CONDITIONAL);
-	}
-
-	static void write(Observation observation, Channel channel, ConnectionState state, int ordinal,
-			RequestTimes times) {
-		boolean reused = ordinal > 1;
-		long acquired = state.acquired;
-		observation.highCardinalityKeyValue(reused ? REUSED_TRUE : REUSED_FALSE);
-		observation.highCardinalityKeyValue((ordinal < ORDINALS.length) ? ORDINALS[ordinal]
-				: KeyValue.of(CONNECTION_REQUESTS.asString(), Integer.toString(ordinal)));
-		for (KeyValue fixed : fixedAttributes(channel, state)) {
-			observation.highCardinalityKeyValue(fixed);
+	/** Mark on the span's timeline where the connection's phases ended. Runs when the request is bound. */
+	static void events(Observation observation, ConnectionState state, boolean reused) {
+		if (!TracingSpan.AVAILABLE) {
+			return;
 		}
-		if (reused) {
-			long idle = state.idleNanos();
-			if (idle >= 0) {
-				put(observation, CONNECTION_IDLE, Millis.format(idle));
+		if (!reused) {
+			if (state.dnsNanos() >= 0) {
+				event(observation, ConnectionSpanEvents.DNS, state.resolveEnd);
 			}
-			if (state.established != 0) {
-				put(observation, CONNECTION_AGE, Millis.format(acquired - state.established));
+			if (state.connectNanos() >= 0) {
+				event(observation, ConnectionSpanEvents.CONNECT, state.connectEnd);
+			}
+			if (state.tlsNanos() >= 0) {
+				event(observation, ConnectionSpanEvents.TLS, state.tlsEnd);
 			}
 		}
-		else {
-			writeOpening(observation, state);
-		}
-		if (times.acquire() >= 0) {
-			put(observation, ACQUIRE, Millis.format(times.acquire()));
-			put(observation, POOL_WAIT, Millis.format(times.poolWait()));
-		}
-		if (acquired != 0) {
-			event(observation, ConnectionSpanEvents.ACQUIRED, acquired);
+		if (state.acquired != 0) {
+			event(observation, ConnectionSpanEvents.ACQUIRED, state.acquired);
 		}
 	}
 
-	private static void writeOpening(Observation observation, ConnectionState state) {
-		long dns = state.dnsNanos();
-		if (dns >= 0) {
-			put(observation, DNS, Millis.format(dns));
-			event(observation, ConnectionSpanEvents.DNS, state.resolveEnd);
+	/** Write a request's attributes. Runs as its observation stops. */
+	static void write(Observation.Context context, RequestFacts facts) {
+		if (TracingSpan.AVAILABLE && TracingSpan.tag(context, facts)) {
+			return;
 		}
-		long connect = state.connectNanos();
-		if (connect >= 0) {
-			put(observation, CONNECT, Millis.format(connect));
-			event(observation, ConnectionSpanEvents.CONNECT, state.connectEnd);
-		}
-		long tls = state.tlsNanos();
-		if (tls >= 0) {
-			put(observation, TLS, Millis.format(tls));
-			event(observation, ConnectionSpanEvents.TLS, state.tlsEnd);
-		}
+		facts.writeTo((key, value) -> context.addHighCardinalityKeyValue(KeyValue.of(key, value)));
 	}
 
-	/** The connection's id, peer and TLS facts: the same on every request, so made on its first only. */
-	private static KeyValue[] fixedAttributes(Channel channel, ConnectionState state) {
-		KeyValue[] fixed = state.fixedAttributes;
+	/**
+	 * The connection's id, peer and TLS attributes as key and value pairs: the same on every request, so
+	 * made on its first only. Runs on the channel's event loop, when a request is bound.
+	 */
+	static String[] fixedAttributes(Channel channel, ConnectionState state) {
+		String[] fixed = state.fixedAttributes;
 		if (fixed == null) {
-			List<KeyValue> values = new ArrayList<>(6);
-			values.add(KeyValue.of(CONNECTION_ID.asString(), state.id));
+			List<String> pairs = new ArrayList<>(12);
+			add(pairs, CONNECTION_ID, state.id);
 			if (channel.remoteAddress() instanceof InetSocketAddress address) {
 				// The IP actually connected, never the host name the user wrote (that is on Spring's own attributes).
-				values.add(KeyValue.of(NETWORK_PEER_ADDRESS.asString(),
-						(address.getAddress() != null) ? address.getAddress().getHostAddress() : address.getHostString()));
-				values.add(KeyValue.of(NETWORK_PEER_PORT.asString(), Integer.toString(address.getPort())));
+				add(pairs, NETWORK_PEER_ADDRESS,
+						(address.getAddress() != null) ? address.getAddress().getHostAddress() : address.getHostString());
+				add(pairs, NETWORK_PEER_PORT, Integer.toString(address.getPort()));
 			}
 			SslHandler ssl = channel.pipeline().get(SslHandler.class);
 			if (ssl != null) {
 				SSLSession session = ssl.engine().getSession();
 				String protocol = session.getProtocol();
-				values.add(KeyValue.of(TLS_PROTOCOL_VERSION.asString(),
-						protocol.startsWith("TLSv") ? protocol.substring(4) : protocol));
-				values.add(KeyValue.of(TLS_CIPHER.asString(), session.getCipherSuite()));
+				add(pairs, TLS_PROTOCOL_VERSION, protocol.startsWith("TLSv") ? protocol.substring(4) : protocol);
+				add(pairs, TLS_CIPHER, session.getCipherSuite());
 				Boolean resumed = state.tlsResumed;
 				if (resumed != null) {
-					values.add(KeyValue.of(TLS_RESUMED.asString(), resumed ? "true" : "false"));
+					add(pairs, TLS_RESUMED, resumed ? "true" : "false");
 				}
 			}
-			fixed = values.toArray(new KeyValue[0]);
+			fixed = pairs.toArray(new String[0]);
 			state.fixedAttributes = fixed;
 		}
 		return fixed;
 	}
 
-	private static void put(Observation observation, ConnectionSpanAttributes attribute, String value) {
-		observation.highCardinalityKeyValue(KeyValue.of(attribute.asString(), value));
+	private static void add(List<String> pairs, ConnectionSpanAttributes attribute, String value) {
+		pairs.add(attribute.asString());
+		pairs.add(value);
 	}
 
 	/** Converts a {@code nanoTime} stamp to wall-clock millis, the unit span events carry. */
 	private static void event(Observation observation, ConnectionSpanEvents event, long nanos) {
-		if (SpanEvents.AVAILABLE) {
-			long wall = System.currentTimeMillis() - (System.nanoTime() - nanos) / 1_000_000;
-			SpanEvents.add(observation, event.asString(), wall);
-		}
+		long wall = System.currentTimeMillis() - (System.nanoTime() - nanos) / 1_000_000;
+		TracingSpan.event(observation, event.asString(), wall);
 	}
 
 }

@@ -33,7 +33,8 @@ public final class StaleConnections {
 		if (observation.isNoop()) {
 			return;
 		}
-		SpanFacts.forgetEarlierAttempt(observation);
+		// The first attempt's facts must not outlive it, even if the retry never reaches a connection.
+		observation.getContext().remove(RequestFacts.KEY);
 		observation.highCardinalityKeyValue(KeyValue.of(ConnectionSpanAttributes.RETRY.asString(), "stale-connection"));
 		String id = first.connectionId();
 		if (id != null) {
@@ -44,8 +45,8 @@ public final class StaleConnections {
 			observation.highCardinalityKeyValue(KeyValue.of(ConnectionSpanAttributes.RETRY_FIRST_CONNECTION_IDLE.asString(),
 					Millis.format(first.idleNanos())));
 		}
-		if (SpanEvents.AVAILABLE) {
-			SpanEvents.add(observation, ConnectionSpanEvents.RETRY.asString(), System.currentTimeMillis());
+		if (TracingSpan.AVAILABLE) {
+			TracingSpan.event(observation, ConnectionSpanEvents.RETRY.asString(), System.currentTimeMillis());
 		}
 	}
 

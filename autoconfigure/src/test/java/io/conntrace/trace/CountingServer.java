@@ -41,7 +41,11 @@ public final class CountingServer implements AutoCloseable {
 				channel.attr(REQUESTS).set(new AtomicInteger());
 				channel.closeFuture().addListener((future) -> this.closed.incrementAndGet());
 			})
-			.route((routes) -> routes.get("/slow", (request, response) -> {
+			.route((routes) -> routes.get("/redirect", (request, response) -> response.status(302)
+				.header("Location", new io.netty.handler.codec.http.QueryStringDecoder(request.uri()).parameters()
+					.get("to")
+					.get(0))
+				.send()).get("/slow", (request, response) -> {
 				long millis = Long.parseLong(new io.netty.handler.codec.http.QueryStringDecoder(request.uri())
 					.parameters()
 					.get("ms")

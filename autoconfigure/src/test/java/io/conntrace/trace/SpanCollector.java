@@ -54,7 +54,9 @@ public final class SpanCollector implements AutoCloseable {
 					new PropagatingSenderTracingObservationHandler<>(tracer, new BravePropagator(this.tracing)),
 					new DefaultTracingObservationHandler(tracer)))
 			// And metrics beside tracing, as in an app with actuator.
-			.observationHandler(new DefaultMeterObservationHandler(this.meters));
+			.observationHandler(new DefaultMeterObservationHandler(this.meters))
+			// What conntrace's auto-configuration registers: the facts reach the span as it stops.
+			.observationFilter(ConnectionTracing.observationFilter());
 	}
 
 	public SimpleMeterRegistry meters() {

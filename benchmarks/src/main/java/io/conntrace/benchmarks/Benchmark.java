@@ -33,7 +33,7 @@ final class Benchmark {
 		try (LocalServer server = LocalServer.start()) {
 			try {
 				for (Variant variant : Variant.values()) {
-					resources.put(variant, VariantResources.create(variant));
+					resources.put(variant, VariantResources.create(variant, this.settings.sampling()));
 				}
 				for (Scenario scenario : this.settings.scenarios()) {
 					for (Variant variant : Variant.values()) {

@@ -15,9 +15,11 @@ import java.util.List;
  * @param settle pause before each measured round, after a GC, so that one variant's garbage and
  * closing connections are not charged to the next; zero for neither
  * @param scenarios the load shapes to measure
+ * @param sampling share of requests the traced variants sample, 1 for every request (the issue's worst
+ * case); Boot's default is 0.1
  */
 record BenchmarkSettings(Duration warmup, int rounds, Duration round, int maxRequestsPerRound, Duration settle,
-		List<Scenario> scenarios) {
+		List<Scenario> scenarios, float sampling) {
 
 	static final List<Scenario> ALL_SCENARIOS = List.of(new Scenario(false, 16), new Scenario(false, 1),
 			new Scenario(true, 16), new Scenario(true, 1));
@@ -27,6 +29,9 @@ record BenchmarkSettings(Duration warmup, int rounds, Duration round, int maxReq
 	BenchmarkSettings {
 		if (rounds < 1 || maxRequestsPerRound < 1 || scenarios.isEmpty()) {
 			throw new IllegalArgumentException("Need at least one round, request and scenario");
+		}
+		if (!(sampling > 0 && sampling <= 1)) {
+			throw new IllegalArgumentException("benchmark.sampling must be above 0 and at most 1, was " + sampling);
 		}
 		for (Scenario scenario : scenarios) {
 			if (scenario.concurrency() > maxRequestsPerRound) {
@@ -41,7 +46,8 @@ record BenchmarkSettings(Duration warmup, int rounds, Duration round, int maxReq
 		return new BenchmarkSettings(Duration.ofMillis(Long.getLong("benchmark.warmup-millis", 2000)),
 				Integer.getInteger("benchmark.rounds", 5), Duration.ofMillis(Long.getLong("benchmark.round-millis", 1500)),
 				MAX_REQUESTS_PER_ROUND, Duration.ofMillis(100),
-				scenarios.isBlank() ? ALL_SCENARIOS : parseScenarios(scenarios));
+				scenarios.isBlank() ? ALL_SCENARIOS : parseScenarios(scenarios),
+				Float.parseFloat(System.getProperty("benchmark.sampling", "1")));
 	}
 
 	/** Scenarios such as {@code http:16,https:1}: a subset, for profiling one load shape. */
@@ -58,7 +64,7 @@ record BenchmarkSettings(Duration warmup, int rounds, Duration round, int maxReq
 	/** A few seconds in all: proves every variant works, measures nothing worth reading. */
 	static BenchmarkSettings smoke() {
 		return new BenchmarkSettings(Duration.ofMillis(50), 1, Duration.ofMillis(100), 5_000, Duration.ZERO,
-				ALL_SCENARIOS);
+				ALL_SCENARIOS, 1);
 	}
 
 	/** An upper bound for one round, so a hung request fails the run instead of stalling it. */

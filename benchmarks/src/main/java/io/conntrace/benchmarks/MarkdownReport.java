@@ -40,8 +40,9 @@ final class MarkdownReport {
 				+ "after a %.1f s warm-up of each. Client and server in this JVM, 127.0.0.1, %d-byte response, "
 				+ "closed loop at the given concurrency. Figures are medians over rounds; ratios (x) are "
 				+ "per-round ratios to the base variant of the same round, median (min..max); B/req counts "
-				+ "all threads (client, server, event loops, driver).%n%n", settings.rounds(),
-				settings.round().toMillis() / 1000.0, settings.warmup().toMillis() / 1000.0, LocalServer.BODY_SIZE));
+				+ "all threads (client, server, event loops, driver). Traced variants sample %s of requests.%n%n",
+				settings.rounds(), settings.round().toMillis() / 1000.0, settings.warmup().toMillis() / 1000.0,
+				LocalServer.BODY_SIZE, (settings.sampling() < 1) ? format("%.0f%%", settings.sampling() * 100) : "all"));
 	}
 
 	private static void table(StringBuilder out, BenchmarkResult result) {

@@ -42,16 +42,19 @@ final class VariantResources implements AutoCloseable {
 
 	private final @Nullable PoolMeterRegistrar poolMeters;
 
-	private VariantResources(Variant variant) {
+	private VariantResources(Variant variant, float sampling) {
 		this.variant = variant;
 		if (variant.traced()) {
 			this.spans = new SpanSink();
 			this.tracing = Tracing.newBuilder()
 				.localServiceName("benchmark-" + variant.number())
-				.sampler(Sampler.ALWAYS_SAMPLE)
+				.sampler((sampling < 1) ? Sampler.create(sampling) : Sampler.ALWAYS_SAMPLE)
 				.addSpanHandler(this.spans)
 				.build();
 			this.observations = tracedObservations(this.tracing, this.meters);
+			if (variant == Variant.CONNTRACE) {
+				this.observations.observationConfig().observationFilter(ConnectionTracing.observationFilter());
+			}
 		}
 		else {
 			this.spans = null;
@@ -73,8 +76,8 @@ final class VariantResources implements AutoCloseable {
 		}
 	}
 
-	static VariantResources create(Variant variant) {
-		return new VariantResources(variant);
+	static VariantResources create(Variant variant, float sampling) {
+		return new VariantResources(variant, sampling);
 	}
 
 	/** As Boot wires it: a propagating CLIENT span per request, and observation metrics beside tracing. */

@@ -4,6 +4,7 @@ import io.conntrace.autoconfigure.ConntraceProperties;
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
 import io.conntrace.trace.ConnectionListener;
 import io.conntrace.trace.ConnectionTracing;
+import io.micrometer.observation.ObservationFilter;
 import io.micrometer.observation.ObservationRegistry;
 import reactor.netty.http.client.HttpClient;
 
@@ -35,6 +36,13 @@ public final class ConnectionTraceAutoConfiguration {
 	ConnectionTracing conntraceConnectionTracing(TraceProperties properties,
 			ObjectProvider<ConnectionListener> listener) {
 		return ConnectionTracing.create(ConnectionListener.of(listener.orderedStream().toList()), properties.isEnabled());
+	}
+
+	/** Boot registers every {@link ObservationFilter} bean on the application's observation registry. */
+	@Bean
+	@ConditionalOnBooleanProperty(name = "conntrace.trace.enabled", matchIfMissing = true)
+	ObservationFilter conntraceObservationFilter() {
+		return ConnectionTracing.observationFilter();
 	}
 
 	@Bean

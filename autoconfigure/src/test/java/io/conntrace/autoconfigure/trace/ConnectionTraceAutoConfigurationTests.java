@@ -1,5 +1,7 @@
 package io.conntrace.autoconfigure.trace;
 
+import io.conntrace.trace.ConnectionTracing;
+import io.micrometer.observation.ObservationFilter;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.client.HttpClient;
 
@@ -25,6 +27,15 @@ class ConnectionTraceAutoConfigurationTests {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(ClientHttpConnectorBuilderCustomizer.class);
 			assertThat(context).hasSingleBean(WebClientTracingPostProcessor.class);
+			assertThat(context).getBean(ObservationFilter.class).isSameAs(ConnectionTracing.observationFilter());
+		});
+	}
+
+	@Test
+	void registersNoSpanFilterWhenTracingIsOff() {
+		this.runner.withPropertyValues("conntrace.trace.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(ObservationFilter.class);
+			assertThat(context).hasSingleBean(ClientHttpConnectorBuilderCustomizer.class);
 		});
 	}
 
@@ -33,6 +44,7 @@ class ConnectionTraceAutoConfigurationTests {
 		this.runner.withPropertyValues("conntrace.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(ClientHttpConnectorBuilderCustomizer.class);
 			assertThat(context).doesNotHaveBean(WebClientTracingPostProcessor.class);
+			assertThat(context).doesNotHaveBean(ObservationFilter.class);
 		});
 	}
 

@@ -1,0 +1,33 @@
+package io.conntrace.trace;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationFilter;
+
+/**
+ * Writes a request's connection facts onto its span as the request's observation stops. Filters run
+ * before the handlers' {@code onStop}, while the span is still open; observations without facts pass
+ * through untouched.
+ */
+final class ConnectionSpanFilter implements ObservationFilter {
+
+	static final ConnectionSpanFilter INSTANCE = new ConnectionSpanFilter();
+
+	private ConnectionSpanFilter() {
+	}
+
+	@Override
+	public Observation.Context map(Observation.Context context) {
+		try {
+			RequestFacts facts = context.get(RequestFacts.KEY);
+			if (facts != null) {
+				Guard.check(Hook.SPAN);
+				SpanFacts.write(context, facts);
+			}
+		}
+		catch (Throwable ex) {
+			Guard.failed(Hook.SPAN, ex);
+		}
+		return context;
+	}
+
+}

@@ -1,0 +1,110 @@
+package io.conntrace.trace;
+
+import java.util.function.BiConsumer;
+
+import static io.conntrace.trace.ConnectionSpanAttributes.ACQUIRE;
+import static io.conntrace.trace.ConnectionSpanAttributes.CONNECT;
+import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_AGE;
+import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_IDLE;
+import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_REQUESTS;
+import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_REUSED;
+import static io.conntrace.trace.ConnectionSpanAttributes.DNS;
+import static io.conntrace.trace.ConnectionSpanAttributes.POOL_WAIT;
+import static io.conntrace.trace.ConnectionSpanAttributes.TLS;
+
+/**
+ * One request's connection facts, in nanoseconds (-1: did not happen or unknown), taken when the
+ * request is bound to its connection and held by the request's observation until
+ * {@link ConnectionSpanFilter} writes them onto the span as the observation stops. Written at the end,
+ * not when bound: a later hop (a redirect, Reactor Netty's own retry) replaces the facts of the earlier
+ * one, whereas a span's tags cannot be taken back once written. Immutable, so whichever thread stops
+ * the observation sees them whole.
+ */
+final class RequestFacts {
+
+	static final Class<RequestFacts> KEY = RequestFacts.class;
+
+	/** The ordinals most connections see, made once. */
+	private static final String[] ORDINALS = new String[128];
+
+	static {
+		for (int i = 1; i < ORDINALS.length; i++) {
+			ORDINALS[i] = Integer.toString(i);
+		}
+	}
+
+	private final int ordinal;
+
+	/** Key and value pairs that never change for the connection (its id first), shared by its requests. */
+	private final String[] fixed;
+
+	private final long idle;
+
+	private final long age;
+
+	private final long acquire;
+
+	private final long poolWait;
+
+	private final long dns;
+
+	private final long connect;
+
+	private final long tls;
+
+	/**
+	 * Take the facts of the connection a request (or a later hop of it) was just bound to.
+	 * @param state the connection's state, its request count already including this request
+	 * @param fixed the connection's unchanging attributes
+	 * @param acquire acquire time, -1 if unknown
+	 * @param poolWait pool wait, -1 if unknown
+	 */
+	RequestFacts(ConnectionState state, String[] fixed, long acquire, long poolWait) {
+		int ordinal = state.requests;
+		boolean reused = ordinal > 1;
+		this.ordinal = ordinal;
+		this.fixed = fixed;
+		this.idle = reused ? state.idleNanos() : -1;
+		this.age = (reused && state.established != 0) ? state.acquired - state.established : -1;
+		this.dns = reused ? -1 : state.dnsNanos();
+		this.connect = reused ? -1 : state.connectNanos();
+		this.tls = reused ? -1 : state.tlsNanos();
+		this.acquire = acquire;
+		this.poolWait = poolWait;
+	}
+
+	boolean reused() {
+		return this.ordinal > 1;
+	}
+
+	/** Hand every attribute of {@link ConnectionSpanAttributes} this request has to the given writer. */
+	void writeTo(BiConsumer<String, String> attributes) {
+		boolean reused = reused();
+		attributes.accept(CONNECTION_REUSED.asString(), reused ? "true" : "false");
+		for (int i = 0; i < this.fixed.length; i += 2) {
+			attributes.accept(this.fixed[i], this.fixed[i + 1]);
+		}
+		attributes.accept(CONNECTION_REQUESTS.asString(),
+				(this.ordinal < ORDINALS.length) ? ORDINALS[this.ordinal] : Integer.toString(this.ordinal));
+		duration(attributes, CONNECTION_IDLE, this.idle);
+		duration(attributes, CONNECTION_AGE, this.age);
+		duration(attributes, DNS, this.dns);
+		duration(attributes, CONNECT, this.connect);
+		duration(attributes, TLS, this.tls);
+		if (this.acquire >= 0) {
+			String acquire = Millis.format(this.acquire);
+			attributes.accept(ACQUIRE.asString(), acquire);
+			// On a reused connection the whole acquire was waiting for it: one string serves both.
+			attributes.accept(POOL_WAIT.asString(),
+					(this.poolWait == this.acquire) ? acquire : Millis.format(this.poolWait));
+		}
+	}
+
+	private static void duration(BiConsumer<String, String> attributes, ConnectionSpanAttributes attribute,
+			long nanos) {
+		if (nanos >= 0) {
+			attributes.accept(attribute.asString(), Millis.format(nanos));
+		}
+	}
+
+}

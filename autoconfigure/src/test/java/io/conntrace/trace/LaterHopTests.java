@@ -1,0 +1,76 @@
+package io.conntrace.trace;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import brave.handler.MutableSpan;
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import org.junit.jupiter.api.Test;
+import reactor.netty.resources.ConnectionProvider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A request whose hops run on different connections carries the facts of the last one only: the
+ * span's attributes are written when the observation stops, so nothing of the earlier hop lingers.
+ */
+class LaterHopTests {
+
+	@Test
+	void redirectFromReusedConnectionToNewTlsConnectionCarriesOnlyTheNewConnectionsFacts() throws Exception {
+		try (SpanCollector spans = new SpanCollector(); CountingServer http = CountingServer.http();
+				CountingServer https = CountingServer.https();
+				TracedClient client = new TracedClient(spans.registry(), ConnectionProvider.create("hops", 4),
+						(httpClient) -> httpClient.followRedirect(true))) {
+			assertThat(client.getAndAwaitRelease(http.url("/"))).isEqualTo("ok");
+			assertThat(client.get(http.url("/redirect?to=" + https.url("/")))).isEqualTo("ok");
+
+			MutableSpan warmUp = spans.clientSpans(2).get(0);
+			MutableSpan redirected = spans.clientSpans().get(1);
+			// Ground truth: the first hop reused the plain connection, the second opened the TLS server's only one.
+			assertThat(http.accepted()).isEqualTo(1);
+			assertThat(https.accepted()).isEqualTo(1);
+			assertThat(redirected.tag("conntrace.connection.reused")).isEqualTo("false");
+			assertThat(redirected.tag("conntrace.connection.requests")).isEqualTo("1");
+			assertThat(redirected.tag("conntrace.connection.id")).isNotEqualTo(warmUp.tag("conntrace.connection.id"));
+			assertThat(redirected.tag("network.peer.port")).isEqualTo(Integer.toString(https.port()));
+			assertThat(redirected.tag("conntrace.connect_ms")).isNotNull();
+			assertThat(redirected.tag("conntrace.tls_ms")).isNotNull();
+			assertThat(redirected.tag("tls.protocol.version")).isNotNull();
+			// The first hop's reuse facts are gone; a later hop's acquire did not start when the request did.
+			assertThat(redirected.tags()).doesNotContainKeys("conntrace.connection.idle_ms", "conntrace.connection.age_ms",
+					"conntrace.acquire_ms", "conntrace.pool.wait_ms");
+		}
+	}
+
+	@Test
+	void withoutATracingSpanTheFactsBecomeKeyValuesForOtherHandlers() throws Exception {
+		Map<String, String> seen = new ConcurrentHashMap<>();
+		ObservationRegistry registry = ObservationRegistry.create();
+		registry.observationConfig().observationHandler(new ObservationHandler<Observation.Context>() {
+			@Override
+			public void onStop(Observation.Context context) {
+				for (KeyValue keyValue : context.getHighCardinalityKeyValues()) {
+					seen.put(keyValue.getKey(), keyValue.getValue());
+				}
+			}
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+		}).observationFilter(ConnectionTracing.observationFilter());
+		try (CountingServer server = CountingServer.http();
+				TracedClient client = new TracedClient(registry, ConnectionProvider.create("untraced", 2),
+						(httpClient) -> httpClient)) {
+			assertThat(client.get(server.url("/"))).isEqualTo("ok");
+		}
+		assertThat(seen).containsEntry("conntrace.connection.reused", "false")
+			.containsEntry("conntrace.connection.requests", "1")
+			.containsKeys("conntrace.connection.id", "conntrace.connect_ms", "conntrace.acquire_ms", "network.peer.port");
+	}
+
+}
