@@ -6,7 +6,8 @@ import io.micrometer.observation.ObservationFilter;
 /**
  * Writes a request's connection facts onto its span as the request's observation stops. Filters run
  * before the handlers' {@code onStop}, while the span is still open; observations without facts pass
- * through untouched.
+ * through untouched. Micrometer does not catch what a filter throws, and a throw here would skip every
+ * handler's {@code onStop} (no span ended, no timer recorded), hence the guard.
  */
 final class ConnectionSpanFilter implements ObservationFilter {
 
@@ -20,6 +21,7 @@ final class ConnectionSpanFilter implements ObservationFilter {
 		try {
 			RequestFacts facts = context.get(RequestFacts.KEY);
 			if (facts != null) {
+				FilterCheck.filterRan();
 				Guard.check(Hook.SPAN);
 				SpanFacts.write(context, facts);
 			}

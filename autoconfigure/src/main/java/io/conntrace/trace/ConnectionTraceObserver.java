@@ -14,9 +14,10 @@ import reactor.util.context.ContextView;
 
 /**
  * Follows each connection through the pool: stamps when a request got it and when it went back, and
- * when a request is bound to it, takes that request's {@link RequestFacts} for its observation (the
- * span gets them when the observation stops) and hands them to the listener. One instance per {@link ConnectionTracing}: Reactor Netty makes observers part
- * of the pool key, so a new observer per client would mean a new pool per client.
+ * when a request is bound to it, hands that request's {@link RequestFacts} to its observation (the
+ * span gets them when the observation stops) and its times to the listener. One instance per
+ * {@link ConnectionTracing}: Reactor Netty makes observers part of the pool key, so a new observer per
+ * client would mean a new pool per client.
  */
 final class ConnectionTraceObserver implements ConnectionObserver {
 
@@ -104,11 +105,6 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			if (attempts != null) {
 				attempts.bound(state, reused, reused ? state.idleNanos() : -1);
 			}
-			Observation observation = this.spans ? context.getOrDefault(ObservationThreadLocalAccessor.KEY, null)
-					: null;
-			// Without a span behind the observation (no tracing handler), other handlers may still read the facts.
-			boolean recorded = observation != null && !observation.isNoop()
-					&& (!TracingSpan.AVAILABLE || TracingSpan.recording(observation));
 			AcquireStart start = context.getOrDefault(AcquireStart.KEY, null);
 			boolean laterHop = start != null && start.bound;
 			if (start != null) {
@@ -118,12 +114,18 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			long acquire = AcquireStart.acquireNanos(startNanos, state);
 			long poolWait = AcquireStart.poolWaitNanos(startNanos, state, reused);
 			tellListener(state, reused, acquire, poolWait);
+			Observation observation = this.spans ? context.getOrDefault(ObservationThreadLocalAccessor.KEY, null)
+					: null;
+			// Without a span behind the observation (no tracing handler), other handlers may still read the facts.
+			boolean recorded = observation != null && !observation.isNoop()
+					&& (!TracingSpan.AVAILABLE || TracingSpan.recording(observation));
 			if (recorded) {
 				// Put on every hop: a later hop's facts replace the earlier one's.
 				observation.getContext()
 					.put(RequestFacts.KEY,
 							new RequestFacts(state, SpanFacts.fixedAttributes(channel, state), acquire, poolWait));
 				SpanFacts.events(observation, state, reused);
+				FilterCheck.handedOver();
 			}
 		}
 		catch (Throwable ex) {

@@ -73,7 +73,7 @@ final class RequestFacts {
 		this.poolWait = poolWait;
 	}
 
-	boolean reused() {
+	private boolean reused() {
 		return this.ordinal > 1;
 	}
 

@@ -41,15 +41,11 @@ public final class CountingServer implements AutoCloseable {
 				channel.attr(REQUESTS).set(new AtomicInteger());
 				channel.closeFuture().addListener((future) -> this.closed.incrementAndGet());
 			})
-			.route((routes) -> routes.get("/redirect", (request, response) -> response.status(302)
-				.header("Location", new io.netty.handler.codec.http.QueryStringDecoder(request.uri()).parameters()
-					.get("to")
-					.get(0))
-				.send()).get("/slow", (request, response) -> {
-				long millis = Long.parseLong(new io.netty.handler.codec.http.QueryStringDecoder(request.uri())
-					.parameters()
-					.get("ms")
-					.get(0));
+			.route((routes) -> routes
+				.get("/redirect",
+						(request, response) -> response.status(302).header("Location", query(request, "to")).send())
+				.get("/slow", (request, response) -> {
+				long millis = Long.parseLong(query(request, "ms"));
 				return response.sendString(Mono.delay(Duration.ofMillis(millis)).map((tick) -> "slow"));
 			}).route((request) -> request.uri().startsWith("/close-second"), (request, response) -> {
 				// The stale-connection race made deterministic: the second request on a connection finds
@@ -123,6 +119,10 @@ public final class CountingServer implements AutoCloseable {
 	}
 
 	/** The self-signed certificate (PEM) of a TLS server, for a client to trust. */
+	private static String query(reactor.netty.http.server.HttpServerRequest request, String name) {
+		return new io.netty.handler.codec.http.QueryStringDecoder(request.uri()).parameters().get(name).get(0);
+	}
+
 	public java.io.File certificate() {
 		return this.certificate;
 	}

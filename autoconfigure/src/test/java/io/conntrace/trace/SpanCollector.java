@@ -39,6 +39,15 @@ public final class SpanCollector implements AutoCloseable {
 	}
 
 	public SpanCollector(Sampler sampler) {
+		this(sampler, true);
+	}
+
+	/** A registry as a user might set one up by hand, without conntrace's filter. */
+	static SpanCollector withoutConntraceFilter() {
+		return new SpanCollector(Sampler.ALWAYS_SAMPLE, false);
+	}
+
+	private SpanCollector(Sampler sampler, boolean conntraceFilter) {
 		this.tracing = Tracing.newBuilder().sampler(sampler).addSpanHandler(new SpanHandler() {
 			@Override
 			public boolean end(TraceContext context, MutableSpan span, Cause cause) {
@@ -54,9 +63,11 @@ public final class SpanCollector implements AutoCloseable {
 					new PropagatingSenderTracingObservationHandler<>(tracer, new BravePropagator(this.tracing)),
 					new DefaultTracingObservationHandler(tracer)))
 			// And metrics beside tracing, as in an app with actuator.
-			.observationHandler(new DefaultMeterObservationHandler(this.meters))
+			.observationHandler(new DefaultMeterObservationHandler(this.meters));
+		if (conntraceFilter) {
 			// What conntrace's auto-configuration registers: the facts reach the span as it stops.
-			.observationFilter(ConnectionTracing.observationFilter());
+			this.registry.observationConfig().observationFilter(ConnectionTracing.observationFilter());
+		}
 	}
 
 	public SimpleMeterRegistry meters() {

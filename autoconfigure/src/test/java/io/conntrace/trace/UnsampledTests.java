@@ -51,7 +51,9 @@ class UnsampledTests {
 				assertThat(client.get(server.url("/"))).isEqualTo("ok");
 			}
 			assertThat(heard).containsExactly(false);
-			assertThat(keys).isNotEmpty().noneMatch((key) -> key.startsWith("conntrace.") || key.startsWith("network.") || key.equals("request facts held"));
+			assertThat(keys).isNotEmpty()
+				.noneMatch((key) -> key.startsWith("conntrace.") || key.startsWith("network.")
+						|| key.equals("request facts held"));
 		}
 	}
 

@@ -182,6 +182,9 @@ class ConnectionMetricsTests {
 					.until(() -> !context.getBean(TracedContext.CapturedSpans.class).client().isEmpty());
 				assertThat(context.getBean(TracedContext.CapturedSpans.class).client().get(0).tags().keySet())
 					.noneMatch((key) -> key.startsWith("conntrace."));
+				// Not just missing attributes: the observer wrote nothing, not even the phase events.
+				assertThat(context.getBean(TracedContext.CapturedSpans.class).client().get(0).annotations())
+					.noneMatch((annotation) -> annotation.getValue().startsWith("conntrace."));
 			});
 		}
 	}
