@@ -1,5 +1,7 @@
 package io.conntrace.trace;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The moment a request asked the pool for a connection, carried in the request's Reactor context
  * (per request, gone with it), and the acquire and pool-wait times derived from it. Reactor Netty has
@@ -13,13 +15,25 @@ final class AcquireStart {
 
 	static final Class<AcquireStart> KEY = AcquireStart.class;
 
-	final long nanos;
+	private final long nanos;
 
 	/** Set by the first hop bound to a connection; written and read on event loops, in hop order. */
-	volatile boolean bound;
+	private volatile boolean bound;
 
 	AcquireStart(long nanos) {
 		this.nanos = nanos;
+	}
+
+	/**
+	 * The stamp for the hop being bound: {@link #nanos} for the first, 0 (unknown) for any later one.
+	 * @param start the request's stamp, {@code null} if it has none (its stamping failed)
+	 */
+	static long claim(@Nullable AcquireStart start) {
+		if (start == null || start.bound) {
+			return 0;
+		}
+		start.bound = true;
+		return start.nanos;
 	}
 
 	/** From asking the pool until the connection was ready, -1 if unknown. */

@@ -6,9 +6,8 @@ import io.micrometer.common.docs.KeyName;
  * Attributes conntrace puts on a request's client span. The connection's facts are written straight
  * onto the tracing span as the request's observation stops (high-cardinality key values when there is
  * no tracing span), the {@code conntrace.retry*} ones are high-cardinality key values: either way none
- * becomes a tag of the {@code http.client.requests} timer. Durations
- * are milliseconds written with three fraction digits, for example {@code 12.345}. The names are a
- * public contract.
+ * becomes a tag of the {@code http.client.requests} timer. Durations are milliseconds written with
+ * three fraction digits, for example {@code 12.345}. The names are a public contract.
  */
 public enum ConnectionSpanAttributes implements KeyName {
 

@@ -105,12 +105,7 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			if (attempts != null) {
 				attempts.bound(state, reused, reused ? state.idleNanos() : -1);
 			}
-			AcquireStart start = context.getOrDefault(AcquireStart.KEY, null);
-			boolean laterHop = start != null && start.bound;
-			if (start != null) {
-				start.bound = true;
-			}
-			long startNanos = (start == null || laterHop) ? 0 : start.nanos;
+			long startNanos = AcquireStart.claim(context.getOrDefault(AcquireStart.KEY, null));
 			long acquire = AcquireStart.acquireNanos(startNanos, state);
 			long poolWait = AcquireStart.poolWaitNanos(startNanos, state, reused);
 			tellListener(state, reused, acquire, poolWait);

@@ -1,8 +1,8 @@
 package io.conntrace.trace;
 
 /**
- * Every place where Reactor Netty (or, for {@link #SPAN}, Micrometer) calls into conntrace. Each runs guarded: a failure is logged and
- * swallowed so the request goes on as it would without conntrace.
+ * Every place where Reactor Netty (or, for {@link #SPAN}, Micrometer) calls into conntrace. Each runs
+ * guarded: a failure is logged and swallowed so the request goes on as it would without conntrace.
  */
 enum Hook {
 

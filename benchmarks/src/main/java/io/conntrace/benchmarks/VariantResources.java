@@ -52,9 +52,6 @@ final class VariantResources implements AutoCloseable {
 				.addSpanHandler(this.spans)
 				.build();
 			this.observations = tracedObservations(this.tracing, this.meters);
-			if (variant == Variant.CONNTRACE) {
-				this.observations.observationConfig().observationFilter(ConnectionTracing.observationFilter());
-			}
 		}
 		else {
 			this.spans = null;
@@ -63,6 +60,8 @@ final class VariantResources implements AutoCloseable {
 		}
 		if (variant == Variant.CONNTRACE) {
 			this.connectionTracing = ConnectionTracing.create(new ConnectionMeters(this.meters, MAX_SERVERS), true);
+			// As the starter does: the facts reach each span through this filter as its observation stops.
+			this.observations.observationConfig().observationFilter(ConnectionTracing.observationFilter());
 			this.poolMeters = new PoolMeterRegistrar(this.meters, MAX_SERVERS);
 		}
 		else {
