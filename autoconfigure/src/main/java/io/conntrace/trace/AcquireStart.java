@@ -36,19 +36,21 @@ final class AcquireStart {
 		return start.nanos;
 	}
 
-	/** From asking the pool until the connection was ready, -1 if unknown. */
-	static long acquireNanos(long start, ConnectionState state) {
-		long acquired = state.acquired;
+	/**
+	 * From asking the pool until the connection (HTTP/2: the stream) was ready, -1 if unknown.
+	 * @param acquired when the request got it
+	 */
+	static long acquireNanos(long start, long acquired) {
 		return (start != 0 && acquired != 0) ? acquired - start : -1;
 	}
 
 	/**
-	 * The part of the acquire spent waiting for a pool slot, -1 if unknown. A pooled connection is handed
-	 * over as soon as a slot is free: all of its acquire is wait. A new one ends the wait when the pool
-	 * creates its channel; everything after that is opening it.
+	 * The part of the acquire spent waiting, -1 if unknown. A pooled connection, or a stream on an HTTP/2
+	 * connection that was open already or being opened by another request, is handed over as soon as a
+	 * slot is free: all of its acquire is wait. A new connection ends the wait when the pool creates its
+	 * channel; everything after that is opening it.
 	 */
-	static long poolWaitNanos(long start, ConnectionState state, boolean reused) {
-		long acquired = state.acquired;
+	static long poolWaitNanos(long start, ConnectionState state, boolean reused, long acquired) {
 		if (start == 0 || acquired == 0) {
 			return -1;
 		}

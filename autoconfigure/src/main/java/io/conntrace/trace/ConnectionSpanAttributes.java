@@ -11,16 +11,25 @@ import io.micrometer.common.docs.KeyName;
  */
 public enum ConnectionSpanAttributes implements KeyName {
 
-	/** Whether the request ran on a connection an earlier request already used. Always present. */
+	/**
+	 * Whether the request ran on a connection an earlier request already used; on HTTP/2 true for every
+	 * stream after the first on its connection, concurrent ones included. Always present.
+	 */
 	CONNECTION_REUSED("conntrace.connection.reused"),
 
-	/** Netty channel id (short text) of the connection the request used. Always present. */
+	/**
+	 * Netty channel id (short text) of the connection the request used: on HTTP/2 the TCP connection,
+	 * the same for all its streams. Always present.
+	 */
 	CONNECTION_ID("conntrace.connection.id"),
 
-	/** Ordinal of this request on its connection, 1 for the first. Always present. */
+	/** Ordinal of this request (HTTP/2: stream) on its connection, 1 for the first. Always present. */
 	CONNECTION_REQUESTS("conntrace.connection.requests"),
 
-	/** How long the connection sat idle in the pool before this request. Reused connections only. */
+	/**
+	 * How long the connection sat idle in the pool before this request. Reused connections only; on HTTP/2
+	 * only when no other stream was open on it (the time since its last stream ended).
+	 */
 	CONNECTION_IDLE("conntrace.connection.idle_ms"),
 
 	/** Time since the connection was established. Reused connections only. */
@@ -28,11 +37,14 @@ public enum ConnectionSpanAttributes implements KeyName {
 
 	/**
 	 * From asking the pool for a connection until one was ready; for a new connection this includes
-	 * DNS, connect and TLS. Always present.
+	 * DNS, connect and TLS. On HTTP/2, until the request's stream could be opened. Always present.
 	 */
 	ACQUIRE("conntrace.acquire_ms"),
 
-	/** Part of acquire spent waiting for a free pool slot: acquire minus the opening phases. Always present. */
+	/**
+	 * Part of acquire spent waiting for a free pool slot (HTTP/2: for a stream slot or for a connection
+	 * another request was opening): acquire minus the opening phases. Always present.
+	 */
 	POOL_WAIT("conntrace.pool.wait_ms"),
 
 	/** Address resolution time. New connections that resolved a host name only. */
@@ -43,6 +55,12 @@ public enum ConnectionSpanAttributes implements KeyName {
 
 	/** TLS handshake time. New TLS connections only. */
 	TLS("conntrace.tls_ms"),
+
+	/** HTTP version the request ran on, {@code 1.1} or {@code 2} (OpenTelemetry name). Always present. */
+	NETWORK_PROTOCOL_VERSION("network.protocol.version"),
+
+	/** Other streams open on the connection when this request's stream opened. HTTP/2 only. */
+	HTTP2_STREAMS_IN_FLIGHT("conntrace.http2.streams_in_flight"),
 
 	/** Remote IP address actually connected (OpenTelemetry name). Always present. */
 	NETWORK_PEER_ADDRESS("network.peer.address"),

@@ -47,11 +47,20 @@ final class ConnectionState {
 	/** When the current request got the connection, new or pooled. */
 	volatile long acquired;
 
-	/** When the connection last went back to the pool. */
+	/** When the connection last went back to the pool; on HTTP/2, when its last open stream ended. */
 	volatile long released;
 
-	/** Requests this connection has carried; one request at a time on HTTP/1.1, so no atomics. */
+	/**
+	 * Requests (HTTP/2: streams) this connection has carried. Written only on the connection's event loop,
+	 * which its HTTP/2 streams share, so no atomics.
+	 */
 	volatile int requests;
+
+	/** Whether the connection speaks HTTP/2, set when its first stream opens. */
+	volatile boolean http2;
+
+	/** HTTP/2 streams open on the connection now; confined to its event loop. */
+	int openStreams;
 
 	/** The idle timeout the server announced in {@code Keep-Alive: timeout=N}, in millis; 0 when none. */
 	volatile long serverIdleTimeoutMillis;

@@ -41,6 +41,9 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 		else if (newState == State.CONFIGURED) {
 			configured(connection);
 		}
+		else if (newState == HttpClientState.STREAM_CONFIGURED) {
+			streamOpened(connection);
+		}
 		else if (newState == HttpClientState.RESPONSE_RECEIVED) {
 			responseReceived(connection);
 		}
@@ -89,42 +92,84 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 		}
 	}
 
+	/** An HTTP/1.1 request was bound to its connection. */
 	private void configured(Connection connection) {
 		try {
 			Guard.check(Hook.CONFIGURED);
 			Channel channel = connection.channel();
 			ConnectionState state = ConnectionState.of(channel);
-			if (state == null) {
+			// An HTTP/2 connection is configured once after its first stream: no request of its own.
+			if (state == null || state.http2 || (state.requests == 0 && Http2Streams.isHttp2(channel))) {
 				return;
 			}
 			int ordinal = state.requests + 1;
 			state.requests = ordinal;
-			boolean reused = ordinal > 1;
-			ContextView context = contextOf(connection);
-			RequestAttempts attempts = context.getOrDefault(RequestAttempts.KEY, null);
-			if (attempts != null) {
-				attempts.bound(state, reused, reused ? state.idleNanos() : -1);
-			}
-			long startNanos = AcquireStart.claim(context.getOrDefault(AcquireStart.KEY, null));
-			long acquire = AcquireStart.acquireNanos(startNanos, state);
-			long poolWait = AcquireStart.poolWaitNanos(startNanos, state, reused);
-			tellListener(state, reused, acquire, poolWait);
-			Observation observation = this.spans ? context.getOrDefault(ObservationThreadLocalAccessor.KEY, null)
-					: null;
-			// Without a span behind the observation (no tracing handler), other handlers may still read the facts.
-			boolean recorded = observation != null && !observation.isNoop()
-					&& (!TracingSpan.AVAILABLE || TracingSpan.recording(observation));
-			if (recorded) {
-				// Put on every hop: a later hop's facts replace the earlier one's.
-				observation.getContext()
-					.put(RequestFacts.KEY,
-							new RequestFacts(state, SpanFacts.fixedAttributes(channel, state), acquire, poolWait));
-				SpanFacts.events(observation, state, reused);
-				FilterCheck.handedOver();
-			}
+			long idle = (ordinal > 1) ? state.idleNanos() : -1;
+			bound(connection, channel, state, ordinal, state.acquired, idle, -1);
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.CONFIGURED, ex);
+		}
+	}
+
+	/**
+	 * An HTTP/2 stream was opened for a request: the request's connection is the stream's parent, the
+	 * TCP (and TLS) connection. Runs on that connection's event loop, which all its streams share.
+	 */
+	private void streamOpened(Connection connection) {
+		try {
+			Guard.check(Hook.CONFIGURED);
+			Channel connectionChannel = connection.channel().parent();
+			ConnectionState state = (connectionChannel != null) ? ConnectionState.of(connectionChannel) : null;
+			if (state == null) {
+				return;
+			}
+			long now = System.nanoTime();
+			state.http2 = true;
+			int ordinal = state.requests + 1;
+			state.requests = ordinal;
+			int inFlight = Http2Streams.opened(connection.channel(), state);
+			// Idle only when nothing else ran on the connection: the time since its last stream ended.
+			long idle = (ordinal > 1 && inFlight == 0 && state.released != 0) ? now - state.released : -1;
+			bound(connection, connectionChannel, state, ordinal, now, idle, inFlight);
+		}
+		catch (Throwable ex) {
+			Guard.failed(Hook.CONFIGURED, ex);
+		}
+	}
+
+	/**
+	 * Hands a request's facts to its listener, its stale-connection record and, if its span records, its
+	 * observation.
+	 * @param channel the connection's channel (on HTTP/2 the parent of the request's stream)
+	 * @param ordinal the request's ordinal on the connection, already counted in the state
+	 * @param acquired when the request got its connection or stream
+	 * @param idle how long the connection had been idle before, -1 if not idle or unknown
+	 * @param streamsInFlight other HTTP/2 streams open on the connection, -1 on HTTP/1.1
+	 */
+	private void bound(Connection connection, Channel channel, ConnectionState state, int ordinal, long acquired,
+			long idle, int streamsInFlight) {
+		boolean reused = ordinal > 1;
+		ContextView context = contextOf(connection);
+		RequestAttempts attempts = context.getOrDefault(RequestAttempts.KEY, null);
+		if (attempts != null) {
+			attempts.bound(state, reused, idle);
+		}
+		long startNanos = AcquireStart.claim(context.getOrDefault(AcquireStart.KEY, null));
+		long acquire = AcquireStart.acquireNanos(startNanos, acquired);
+		long poolWait = AcquireStart.poolWaitNanos(startNanos, state, reused, acquired);
+		tellListener(state, reused, acquire, poolWait);
+		Observation observation = this.spans ? context.getOrDefault(ObservationThreadLocalAccessor.KEY, null) : null;
+		// Without a span behind the observation (no tracing handler), other handlers may still read the facts.
+		boolean recorded = observation != null && !observation.isNoop()
+				&& (!TracingSpan.AVAILABLE || TracingSpan.recording(observation));
+		if (recorded) {
+			// Put on every hop: a later hop's facts replace the earlier one's.
+			observation.getContext()
+				.put(RequestFacts.KEY, new RequestFacts(state, SpanFacts.fixedAttributes(channel, state), ordinal,
+						acquired, idle, acquire, poolWait, streamsInFlight));
+			SpanFacts.events(observation, state, reused, acquired);
+			FilterCheck.handedOver();
 		}
 	}
 

@@ -9,6 +9,7 @@ import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_IDLE;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_REQUESTS;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_REUSED;
 import static io.conntrace.trace.ConnectionSpanAttributes.DNS;
+import static io.conntrace.trace.ConnectionSpanAttributes.HTTP2_STREAMS_IN_FLIGHT;
 import static io.conntrace.trace.ConnectionSpanAttributes.POOL_WAIT;
 import static io.conntrace.trace.ConnectionSpanAttributes.TLS;
 
@@ -52,20 +53,27 @@ final class RequestFacts {
 
 	private final long tls;
 
+	private final int streamsInFlight;
+
 	/**
 	 * Take the facts of the connection a request (or a later hop of it) was just bound to.
-	 * @param state the connection's state, its request count already including this request
+	 * @param state the connection's state
 	 * @param fixed the connection's unchanging attributes
+	 * @param ordinal the request's ordinal on the connection (HTTP/2: its stream's), 1 for the first
+	 * @param acquired when the request got its connection or stream
+	 * @param idle how long the connection had been idle before, -1 if not idle or unknown
 	 * @param acquire acquire time, -1 if unknown
 	 * @param poolWait pool wait, -1 if unknown
+	 * @param streamsInFlight other HTTP/2 streams open on the connection when this one opened, -1 on HTTP/1.1
 	 */
-	RequestFacts(ConnectionState state, String[] fixed, long acquire, long poolWait) {
-		int ordinal = state.requests;
+	RequestFacts(ConnectionState state, String[] fixed, int ordinal, long acquired, long idle, long acquire,
+			long poolWait, int streamsInFlight) {
 		boolean reused = ordinal > 1;
 		this.ordinal = ordinal;
 		this.fixed = fixed;
-		this.idle = reused ? state.idleNanos() : -1;
-		this.age = (reused && state.established != 0) ? state.acquired - state.established : -1;
+		this.idle = reused ? idle : -1;
+		this.streamsInFlight = streamsInFlight;
+		this.age = (reused && state.established != 0) ? acquired - state.established : -1;
 		this.dns = reused ? -1 : state.dnsNanos();
 		this.connect = reused ? -1 : state.connectNanos();
 		this.tls = reused ? -1 : state.tlsNanos();
@@ -84,8 +92,10 @@ final class RequestFacts {
 		for (int i = 0; i < this.fixed.length; i += 2) {
 			attributes.accept(this.fixed[i], this.fixed[i + 1]);
 		}
-		attributes.accept(CONNECTION_REQUESTS.asString(),
-				(this.ordinal < ORDINALS.length) ? ORDINALS[this.ordinal] : Integer.toString(this.ordinal));
+		attributes.accept(CONNECTION_REQUESTS.asString(), count(this.ordinal));
+		if (this.streamsInFlight >= 0) {
+			attributes.accept(HTTP2_STREAMS_IN_FLIGHT.asString(), count(this.streamsInFlight));
+		}
 		duration(attributes, CONNECTION_IDLE, this.idle);
 		duration(attributes, CONNECTION_AGE, this.age);
 		duration(attributes, DNS, this.dns);
@@ -98,6 +108,10 @@ final class RequestFacts {
 			attributes.accept(POOL_WAIT.asString(),
 					(this.poolWait == this.acquire) ? acquire : Millis.format(this.poolWait));
 		}
+	}
+
+	private static String count(int n) {
+		return (n == 0) ? "0" : (n < ORDINALS.length) ? ORDINALS[n] : Integer.toString(n);
 	}
 
 	private static void duration(BiConsumer<String, String> attributes, ConnectionSpanAttributes attribute,

@@ -14,6 +14,7 @@ import io.netty.handler.ssl.SslHandler;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_ID;
 import static io.conntrace.trace.ConnectionSpanAttributes.NETWORK_PEER_ADDRESS;
 import static io.conntrace.trace.ConnectionSpanAttributes.NETWORK_PEER_PORT;
+import static io.conntrace.trace.ConnectionSpanAttributes.NETWORK_PROTOCOL_VERSION;
 import static io.conntrace.trace.ConnectionSpanAttributes.TLS_CIPHER;
 import static io.conntrace.trace.ConnectionSpanAttributes.TLS_PROTOCOL_VERSION;
 import static io.conntrace.trace.ConnectionSpanAttributes.TLS_RESUMED;
@@ -31,7 +32,7 @@ final class SpanFacts {
 	}
 
 	/** Mark on the span's timeline where the connection's phases ended. Runs when the request is bound. */
-	static void events(Observation observation, ConnectionState state, boolean reused) {
+	static void events(Observation observation, ConnectionState state, boolean reused, long acquired) {
 		if (!TracingSpan.AVAILABLE) {
 			return;
 		}
@@ -46,8 +47,8 @@ final class SpanFacts {
 				event(observation, ConnectionSpanEvents.TLS, state.tlsEnd);
 			}
 		}
-		if (state.acquired != 0) {
-			event(observation, ConnectionSpanEvents.ACQUIRED, state.acquired);
+		if (acquired != 0) {
+			event(observation, ConnectionSpanEvents.ACQUIRED, acquired);
 		}
 	}
 
@@ -68,6 +69,7 @@ final class SpanFacts {
 		if (fixed == null) {
 			List<String> pairs = new ArrayList<>(12);
 			add(pairs, CONNECTION_ID, state.id);
+			add(pairs, NETWORK_PROTOCOL_VERSION, state.http2 ? "2" : "1.1");
 			if (channel.remoteAddress() instanceof InetSocketAddress address) {
 				// The IP actually connected, never the host name the user wrote (that is on Spring's own attributes).
 				add(pairs, NETWORK_PEER_ADDRESS,

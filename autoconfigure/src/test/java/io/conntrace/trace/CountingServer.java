@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 
 /**
@@ -31,12 +33,20 @@ public final class CountingServer implements AutoCloseable {
 	private static final AttributeKey<AtomicInteger> REQUESTS = AttributeKey.valueOf("test.requests");
 
 	private CountingServer(boolean tls, @Nullable Duration idleTimeout) throws Exception {
+		this(tls, idleTimeout, false);
+	}
+
+	private CountingServer(boolean tls, @Nullable Duration idleTimeout, boolean http2) throws Exception {
 		this.tls = tls;
 		HttpServer server = HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)
 			// Once per accepted socket; doOnConnection would fire once per request.
 			.doOnChannelInit((observer, channel, remote) -> {
+				if (channel instanceof io.netty.handler.codec.http2.Http2StreamChannel) {
+					// An HTTP/2 server initialises its stream channels too: only sockets count.
+					return;
+				}
 				this.accepted.incrementAndGet();
 				channel.attr(REQUESTS).set(new AtomicInteger());
 				channel.closeFuture().addListener((future) -> this.closed.incrementAndGet());
@@ -79,7 +89,7 @@ public final class CountingServer implements AutoCloseable {
 				}))).get("/header", (request, response) -> response
 				.sendString(Mono.just(String.valueOf(request.requestHeaders().get("X-User")))))
 				.route((request) -> true, (request, response) -> {
-					if (idleTimeout != null) {
+					if (idleTimeout != null && !http2) {
 						// Real servers announce their idle timeout; Reactor Netty's does not, so say it for it.
 						response.header("Keep-Alive", "timeout=" + Math.max(1, idleTimeout.toSeconds()));
 					}
@@ -91,8 +101,12 @@ public final class CountingServer implements AutoCloseable {
 		if (tls) {
 			SelfSignedCertificate certificate = new SelfSignedCertificate("localhost");
 			this.certificate = certificate.certificate();
-			server = server.secure((spec) -> spec
-				.sslContext(Http11SslContextSpec.forServer(certificate.certificate(), certificate.privateKey())));
+			server = server.secure((spec) -> spec.sslContext(http2
+					? Http2SslContextSpec.forServer(certificate.certificate(), certificate.privateKey())
+					: Http11SslContextSpec.forServer(certificate.certificate(), certificate.privateKey())));
+		}
+		if (http2) {
+			server = server.protocol(tls ? HttpProtocol.H2 : HttpProtocol.H2C);
 		}
 		this.server = server.bindNow();
 	}
@@ -103,6 +117,16 @@ public final class CountingServer implements AutoCloseable {
 
 	public static CountingServer https() throws Exception {
 		return new CountingServer(true, null);
+	}
+
+	/** An HTTP/2 server: cleartext with prior knowledge (h2c), or over TLS with ALPN (h2). */
+	public static CountingServer http2(boolean tls) throws Exception {
+		return new CountingServer(tls, null, true);
+	}
+
+	/** An HTTP/2 server that closes connections idle longer than the given time. */
+	public static CountingServer http2ClosingIdleAfter(boolean tls, Duration idleTimeout) throws Exception {
+		return new CountingServer(tls, idleTimeout, true);
 	}
 
 	/**
