@@ -43,6 +43,10 @@ public enum ConnectionMeterNames implements MeterDocumentation {
 
 	/** Reactor Netty pool gauges, registered under Reactor Netty's own names. */
 	POOL("reactor.netty.connection.provider.%s", Meter.Type.GAUGE, "connections", Tags.POOL_ID, Tags.POOL_NAME,
+			Tags.REMOTE_ADDRESS),
+
+	/** Reactor Netty's HTTP/2 pool gauges of streams (active, pending), under Reactor Netty's own names. */
+	POOL_STREAMS("reactor.netty.connection.provider.%s", Meter.Type.GAUGE, "streams", Tags.POOL_ID, Tags.POOL_NAME,
 			Tags.REMOTE_ADDRESS);
 
 	private final String name;

@@ -11,11 +11,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import reactor.netty.http.client.HttpConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
 
 import static io.conntrace.metrics.ConnectionMeterNames.OPEN_CONNECTIONS;
 import static io.conntrace.metrics.ConnectionMeterNames.POOL;
+import static io.conntrace.metrics.ConnectionMeterNames.POOL_STREAMS;
 import static io.conntrace.metrics.ConnectionMeterNames.Tags.CONNECTION_STATE;
 import static io.conntrace.metrics.ConnectionMeterNames.Tags.POOL_ID;
 import static io.conntrace.metrics.ConnectionMeterNames.Tags.POOL_NAME;
@@ -59,6 +61,16 @@ public final class PoolMeterRegistrar implements ConnectionProvider.MeterRegistr
 			return;
 		}
 		Tags pool = Tags.of(POOL_ID.asString(), id, POOL_NAME.asString(), poolName, REMOTE_ADDRESS.asString(), remote);
+		if (metrics instanceof HttpConnectionPoolMetrics http2) {
+			// An HTTP/2 pool holds connections it took from its parent pool, whose gauges count them already
+			// (active while the HTTP/2 pool holds them): here only what they carry.
+			this.registered.put(key(poolName, id, remoteAddress), List.of(
+					gauge(POOL_STREAMS, "active.streams", "HTTP/2 streams open", pool, http2,
+							(m) -> ((HttpConnectionPoolMetrics) m).activeStreamSize()),
+					gauge(POOL_STREAMS, "pending.streams", "Requests waiting for an HTTP/2 stream", pool, http2,
+							ConnectionPoolMetrics::pendingAcquireSize)));
+			return;
+		}
 		// The pool id too: one provider can hold several pools for a host (different client settings).
 		Tags open = server.and(POOL_NAME.asString(), poolName, POOL_ID.asString(), id);
 		List<Meter> meters = List.of(
@@ -98,9 +110,14 @@ public final class PoolMeterRegistrar implements ConnectionProvider.MeterRegistr
 
 	private Meter gauge(String suffix, String description, Tags tags, ConnectionPoolMetrics metrics,
 			ToDoubleFunction<ConnectionPoolMetrics> value) {
-		return Gauge.builder(POOL.getName().formatted(suffix), metrics, value)
+		return gauge(POOL, suffix, description, tags, metrics, value);
+	}
+
+	private Meter gauge(ConnectionMeterNames meter, String suffix, String description, Tags tags,
+			ConnectionPoolMetrics metrics, ToDoubleFunction<ConnectionPoolMetrics> value) {
+		return Gauge.builder(meter.getName().formatted(suffix), metrics, value)
 			.description(description)
-			.baseUnit(POOL.getBaseUnit())
+			.baseUnit(meter.getBaseUnit())
 			.tags(tags)
 			.strongReference(true)
 			.register(this.registry);

@@ -47,6 +47,10 @@ class InvalidPropertiesTests {
 			conntrace.pool.hosts.[api.example.com:99999].max-connections | 5 | a key 'host:port'
 			conntrace.pool.hosts.[api.example.com:443].max-connections | 0 | 1 or more
 			conntrace.pool.hosts.[api.example.com:443].max-idle-time | 1h | at most conntrace.pool.hosts.[api.example.com:443].max-life-time
+			conntrace.pool.http2.max-concurrent-streams       | 0      | 1 or more
+			conntrace.pool.http2.min-connections              | 51     | from 0 to conntrace.pool.max-connections (50)
+			conntrace.pool.http2.min-connections              | -1     | from 0 to conntrace.pool.max-connections (50)
+			conntrace.pool.hosts.[api.example.com:443].http2.max-concurrent-streams | 0 | 1 or more
 			conntrace.keep-alive.idle                         | 1500ms | whole seconds from 1s to 32767s
 			conntrace.keep-alive.interval                     | 0s     | whole seconds from 1s to 32767s
 			conntrace.keep-alive.count                        | 0      | from 1 to 127

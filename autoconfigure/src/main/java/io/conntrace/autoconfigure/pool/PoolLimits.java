@@ -8,6 +8,7 @@ import io.conntrace.autoconfigure.pool.PoolProperties.HostPool;
 import io.conntrace.autoconfigure.pool.PoolProperties.LeasingStrategy;
 import io.conntrace.trace.ConnectionEviction;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.Http2AllocationStrategy;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
@@ -16,12 +17,15 @@ import reactor.netty.resources.ConnectionProvider;
  */
 record PoolLimits(int maxConnections, int pendingAcquireMaxCount, Duration pendingAcquireTimeout,
 		LeasingStrategy leasingStrategy, Duration maxIdleTime, Duration maxLifeTime,
-		@Nullable Duration evictInBackground) {
+		@Nullable Duration evictInBackground, @Nullable Integer http2MaxConcurrentStreams, int http2MinConnections,
+		boolean http2StrictConnectionReuse) {
 
 	static PoolLimits of(PoolProperties pool) {
+		PoolProperties.Http2 http2 = pool.getHttp2();
 		return new PoolLimits(pool.getMaxConnections(), pool.getPendingAcquireMaxCount(),
 				pool.getPendingAcquireTimeout(), pool.getLeasingStrategy(), pool.getMaxIdleTime(),
-				pool.getMaxLifeTime(), pool.getEvictInBackground())
+				pool.getMaxLifeTime(), pool.getEvictInBackground(), http2.getMaxConcurrentStreams(),
+				http2.getMinConnections(), http2.isStrictConnectionReuse())
 			.validated("conntrace.pool.");
 	}
 
@@ -31,7 +35,11 @@ record PoolLimits(int maxConnections, int pendingAcquireMaxCount, Duration pendi
 				or(host.getPendingAcquireTimeout(), this.pendingAcquireTimeout),
 				or(host.getLeasingStrategy(), this.leasingStrategy), or(host.getMaxIdleTime(), this.maxIdleTime),
 				or(host.getMaxLifeTime(), this.maxLifeTime),
-				(host.getEvictInBackground() != null) ? host.getEvictInBackground() : this.evictInBackground)
+				(host.getEvictInBackground() != null) ? host.getEvictInBackground() : this.evictInBackground,
+				(host.getHttp2().getMaxConcurrentStreams() != null) ? host.getHttp2().getMaxConcurrentStreams()
+						: this.http2MaxConcurrentStreams,
+				or(host.getHttp2().getMinConnections(), this.http2MinConnections),
+				or(host.getHttp2().getStrictConnectionReuse(), this.http2StrictConnectionReuse))
 			.validated(prefix);
 	}
 
@@ -45,6 +53,12 @@ record PoolLimits(int maxConnections, int pendingAcquireMaxCount, Duration pendi
 		PropertyCheck.positive(prefix + "max-idle-time", this.maxIdleTime);
 		PropertyCheck.positive(prefix + "max-life-time", this.maxLifeTime);
 		PropertyCheck.positive(prefix + "evict-in-background", this.evictInBackground);
+		PropertyCheck.between(prefix + "http2.max-concurrent-streams", this.http2MaxConcurrentStreams, 1,
+				Integer.MAX_VALUE);
+		if (this.http2MinConnections < 0 || this.http2MinConnections > this.maxConnections) {
+			throw new InvalidConntracePropertyException(prefix + "http2.min-connections", this.http2MinConnections,
+					"from 0 to " + prefix + "max-connections (" + this.maxConnections + ")");
+		}
 		if (this.maxIdleTime.compareTo(this.maxLifeTime) > 0) {
 			throw new InvalidConntracePropertyException(prefix + "max-idle-time", this.maxIdleTime,
 					"at most " + prefix + "max-life-time ("
@@ -59,7 +73,9 @@ record PoolLimits(int maxConnections, int pendingAcquireMaxCount, Duration pendi
 			.pendingAcquireMaxCount(this.pendingAcquireMaxCount)
 			.pendingAcquireTimeout(this.pendingAcquireTimeout)
 			// Replaces maxIdleTime and maxLifeTime, and records which of them closed a connection.
-			.evictionPredicate(ConnectionEviction.of(this.maxIdleTime, this.maxLifeTime));
+			.evictionPredicate(ConnectionEviction.of(this.maxIdleTime, this.maxLifeTime))
+			// Read by the HTTP/2 pool; an HTTP/1.1 pool takes from it only max-connections, the same as above.
+			.allocationStrategy(http2Strategy());
 		if (this.leasingStrategy == LeasingStrategy.LIFO) {
 			spec.lifo();
 		}
@@ -73,6 +89,17 @@ record PoolLimits(int maxConnections, int pendingAcquireMaxCount, Duration pendi
 			spec.metrics(true, () -> registrar);
 		}
 		return spec;
+	}
+
+	private Http2AllocationStrategy http2Strategy() {
+		Http2AllocationStrategy.Builder strategy = Http2AllocationStrategy.builder()
+			.maxConnections(this.maxConnections)
+			.minConnections(this.http2MinConnections)
+			.strictConnectionReuse(this.http2StrictConnectionReuse);
+		if (this.http2MaxConcurrentStreams != null) {
+			strategy.maxConcurrentStreams(this.http2MaxConcurrentStreams);
+		}
+		return strategy.build();
 	}
 
 	private static <T> T or(@Nullable T value, T fallback) {

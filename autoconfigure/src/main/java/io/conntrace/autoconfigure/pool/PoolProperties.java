@@ -65,6 +65,11 @@ public class PoolProperties {
 	 */
 	private Map<String, HostPool> hosts = new LinkedHashMap<>();
 
+	/**
+	 * Limits of HTTP/2 connections, for clients that speak HTTP/2 (h2 or h2c).
+	 */
+	private final Http2 http2 = new Http2();
+
 	public String getName() {
 		return this.name;
 	}
@@ -137,6 +142,10 @@ public class PoolProperties {
 		this.hosts = hosts;
 	}
 
+	public Http2 getHttp2() {
+		return this.http2;
+	}
+
 	/**
 	 * Order in which idle connections are handed out.
 	 */
@@ -147,6 +156,100 @@ public class PoolProperties {
 
 		/** Most recently used first. */
 		LIFO
+
+	}
+
+	/**
+	 * HTTP/2 limits of the pool. A stream is one request; max-connections caps the connections.
+	 */
+	public static class Http2 {
+
+		/**
+		 * Maximum number of concurrent streams per HTTP/2 connection; the lower of this and the server's own
+		 * limit (its SETTINGS_MAX_CONCURRENT_STREAMS) applies. Unset: the server's limit.
+		 */
+		private @Nullable Integer maxConcurrentStreams;
+
+		/**
+		 * Minimum number of HTTP/2 connections per remote host the pool keeps for streams (best effort).
+		 */
+		private int minConnections = 0;
+
+		/**
+		 * Whether a new HTTP/2 connection is opened only when every open one has reached its stream limit.
+		 * Off, a burst of requests can open several connections where one would carry them all.
+		 */
+		private boolean strictConnectionReuse = true;
+
+		public @Nullable Integer getMaxConcurrentStreams() {
+			return this.maxConcurrentStreams;
+		}
+
+		public void setMaxConcurrentStreams(@Nullable Integer maxConcurrentStreams) {
+			this.maxConcurrentStreams = maxConcurrentStreams;
+		}
+
+		public int getMinConnections() {
+			return this.minConnections;
+		}
+
+		public void setMinConnections(int minConnections) {
+			this.minConnections = minConnections;
+		}
+
+		public boolean isStrictConnectionReuse() {
+			return this.strictConnectionReuse;
+		}
+
+		public void setStrictConnectionReuse(boolean strictConnectionReuse) {
+			this.strictConnectionReuse = strictConnectionReuse;
+		}
+
+	}
+
+	/**
+	 * HTTP/2 limits for one remote host; what is unset is taken from the pool's own settings.
+	 */
+	public static class HostHttp2 {
+
+		/**
+		 * Maximum number of concurrent streams per HTTP/2 connection to this host.
+		 */
+		private @Nullable Integer maxConcurrentStreams;
+
+		/**
+		 * Minimum number of HTTP/2 connections to this host the pool keeps for streams.
+		 */
+		private @Nullable Integer minConnections;
+
+		/**
+		 * Whether a new HTTP/2 connection to this host is opened only when every open one is full.
+		 */
+		private @Nullable Boolean strictConnectionReuse;
+
+		public @Nullable Integer getMaxConcurrentStreams() {
+			return this.maxConcurrentStreams;
+		}
+
+		public void setMaxConcurrentStreams(@Nullable Integer maxConcurrentStreams) {
+			this.maxConcurrentStreams = maxConcurrentStreams;
+		}
+
+		public @Nullable Integer getMinConnections() {
+			return this.minConnections;
+		}
+
+		public void setMinConnections(@Nullable Integer minConnections) {
+			this.minConnections = minConnections;
+		}
+
+		public @Nullable Boolean getStrictConnectionReuse() {
+			return this.strictConnectionReuse;
+		}
+
+		public void setStrictConnectionReuse(@Nullable Boolean strictConnectionReuse) {
+			this.strictConnectionReuse = strictConnectionReuse;
+		}
 
 	}
 
@@ -189,6 +292,15 @@ public class PoolProperties {
 		 * Interval of background eviction for this host's connections.
 		 */
 		private @Nullable Duration evictInBackground;
+
+		/**
+		 * HTTP/2 limits for this host.
+		 */
+		private final HostHttp2 http2 = new HostHttp2();
+
+		public HostHttp2 getHttp2() {
+			return this.http2;
+		}
 
 		public @Nullable Integer getMaxConnections() {
 			return this.maxConnections;
