@@ -125,7 +125,11 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 				return;
 			}
 			long now = System.nanoTime();
-			state.http2 = true;
+			if (!state.http2) {
+				// An h2c upgrade's first request ran as HTTP/1.1: its fixed attributes named that version.
+				state.fixedAttributes = null;
+				state.http2 = true;
+			}
 			int ordinal = state.requests + 1;
 			state.requests = ordinal;
 			int inFlight = Http2Streams.opened(connection.channel(), state);

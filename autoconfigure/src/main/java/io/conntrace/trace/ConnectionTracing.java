@@ -8,6 +8,7 @@ import java.util.function.Function;
 
 import io.micrometer.observation.ObservationFilter;
 import io.netty.channel.Channel;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
 import reactor.core.publisher.Mono;
@@ -151,9 +152,14 @@ public final class ConnectionTracing {
 		return channel.hasAttr(INSTRUMENTED);
 	}
 
-	private static void init(Channel channel, SocketAddress remoteAddress, ConnectionListener listener) {
+	static void init(Channel channel, SocketAddress remoteAddress, ConnectionListener listener) {
 		try {
 			Guard.check(Hook.CHANNEL_INIT);
+			if (!(channel instanceof DuplexChannel)) {
+				// HTTP/3 runs over QUIC on UDP: what conntrace reads off a stream socket would be wrong there.
+				UntracedTransport.warnOnce(channel);
+				return;
+			}
 			String host = "";
 			int port = 0;
 			boolean resolvesName = false;

@@ -33,10 +33,11 @@ public final class CountingServer implements AutoCloseable {
 	private static final AttributeKey<AtomicInteger> REQUESTS = AttributeKey.valueOf("test.requests");
 
 	private CountingServer(boolean tls, @Nullable Duration idleTimeout) throws Exception {
-		this(tls, idleTimeout, false);
+		this(tls, idleTimeout, new HttpProtocol[0]);
 	}
 
-	private CountingServer(boolean tls, @Nullable Duration idleTimeout, boolean http2) throws Exception {
+	private CountingServer(boolean tls, @Nullable Duration idleTimeout, HttpProtocol... protocols) throws Exception {
+		boolean http2 = protocols.length > 0;
 		this.tls = tls;
 		HttpServer server = HttpServer.create()
 			.host("127.0.0.1")
@@ -106,7 +107,7 @@ public final class CountingServer implements AutoCloseable {
 					: Http11SslContextSpec.forServer(certificate.certificate(), certificate.privateKey())));
 		}
 		if (http2) {
-			server = server.protocol(tls ? HttpProtocol.H2 : HttpProtocol.H2C);
+			server = server.protocol(protocols);
 		}
 		this.server = server.bindNow();
 	}
@@ -121,12 +122,17 @@ public final class CountingServer implements AutoCloseable {
 
 	/** An HTTP/2 server: cleartext with prior knowledge (h2c), or over TLS with ALPN (h2). */
 	public static CountingServer http2(boolean tls) throws Exception {
-		return new CountingServer(tls, null, true);
+		return new CountingServer(tls, null, tls ? HttpProtocol.H2 : HttpProtocol.H2C);
+	}
+
+	/** A cleartext server that speaks HTTP/1.1 and accepts an upgrade to h2c. */
+	public static CountingServer http2Upgradable() throws Exception {
+		return new CountingServer(false, null, HttpProtocol.HTTP11, HttpProtocol.H2C);
 	}
 
 	/** An HTTP/2 server that closes connections idle longer than the given time. */
 	public static CountingServer http2ClosingIdleAfter(boolean tls, Duration idleTimeout) throws Exception {
-		return new CountingServer(tls, idleTimeout, true);
+		return new CountingServer(tls, idleTimeout, tls ? HttpProtocol.H2 : HttpProtocol.H2C);
 	}
 
 	/**

@@ -170,6 +170,26 @@ class Http2GroundTruthTests {
 	}
 
 	@Test
+	void h2cUpgradeIsOneConnectionWhoseFirstRequestRanAsHttp11() throws Exception {
+		try (CountingServer server = CountingServer.http2Upgradable();
+				TracedClient client = new TracedClient(this.spans.registry(), ConnectionProvider.create("upgrade", 50),
+						(c) -> c.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C))) {
+			for (int i = 0; i < 5; i++) {
+				assertThat(client.get(server.url("/"))).isEqualTo("ok");
+			}
+			List<MutableSpan> clientSpans = this.spans.clientSpans(5);
+			assertThat(server.accepted()).isEqualTo(1);
+			assertThat(newConnections(clientSpans)).isEqualTo(1);
+			assertThat(clientSpans.stream().map((span) -> tag(span, CONNECTION_ID)).distinct()).hasSize(1);
+			// The upgrade request was sent as HTTP/1.1; every later one is a stream on the same connection.
+			assertThat(clientSpans.stream().map((span) -> tag(span, NETWORK_PROTOCOL_VERSION)))
+				.containsExactly("1.1", "2", "2", "2", "2");
+			assertThat(clientSpans.stream().map((span) -> tag(span, CONNECTION_REQUESTS)))
+				.containsExactly("1", "2", "3", "4", "5");
+		}
+	}
+
+	@Test
 	void alpnFallbackToHttp11GivesHttp11Facts() throws Exception {
 		try (CountingServer server = CountingServer.https();
 				TracedClient client = new TracedClient(this.spans.registry(), ConnectionProvider.create("alpn", 50),

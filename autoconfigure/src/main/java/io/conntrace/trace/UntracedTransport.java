@@ -1,0 +1,34 @@
+package io.conntrace.trace;
+
+import io.netty.channel.Channel;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * Says once why connections over a transport conntrace cannot trace correctly get no facts. conntrace
+ * reads HTTP/1.1 and HTTP/2 off a stream connection (TCP, or a Unix domain socket); anything else, such
+ * as HTTP/3 over QUIC, gets nothing rather than a wrong fact.
+ */
+final class UntracedTransport {
+
+	private static final Logger logger = Loggers.getLogger(ConnectionTracing.class);
+
+	private static volatile boolean warned;
+
+	private UntracedTransport() {
+	}
+
+	static void warnOnce(Channel channel) {
+		if (warned) {
+			return;
+		}
+		warned = true;
+		logger.warn("conntrace traces HTTP/1.1 and HTTP/2 over stream connections only; connections over "
+				+ channel.getClass().getSimpleName() + " (for example HTTP/3 over QUIC) get no conntrace facts");
+	}
+
+	static void reset() {
+		warned = false;
+	}
+
+}
