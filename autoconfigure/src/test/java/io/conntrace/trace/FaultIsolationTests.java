@@ -51,7 +51,10 @@ class FaultIsolationTests {
 		try (DelayedDnsServer dns = new DelayedDnsServer(Duration.ZERO);
 				CountingServer http = CountingServer.http();
 				CountingServer https = CountingServer.https();
-				TracedClient client = new TracedClient(this.spans.registry(), evictingPool(), dns::resolveWithMe)) {
+				CountingServer h2c = CountingServer.http2(false);
+				TracedClient client = new TracedClient(this.spans.registry(), evictingPool(), dns::resolveWithMe);
+				TracedClient http2Client = new TracedClient(this.spans.registry(), evictingPool(),
+						(c) -> Http2GroundTruthTests.http2(false).apply(dns.resolveWithMe(c)))) {
 			Guard.failAt = hook;
 			for (CountingServer server : List.of(http, https)) {
 				// By name, so resolution runs too; twice, so one request is new and one reused.
@@ -59,13 +62,18 @@ class FaultIsolationTests {
 				assertThat(client.getAndAwaitRelease(url)).isEqualTo("ok");
 				assertThat(client.get(url)).isEqualTo("ok");
 			}
-			assertThat(this.spans.clientSpans(4)).hasSize(4)
+			// And HTTP/2, whose streams run through the same hooks.
+			String url = h2c.url("/").replace("127.0.0.1", "conntrace.test");
+			assertThat(http2Client.get(url)).isEqualTo("ok");
+			assertThat(http2Client.get(url)).isEqualTo("ok");
+			assertThat(this.spans.clientSpans(6)).hasSize(6)
 				.allSatisfy((span) -> assertThat(span.tag("status")).isEqualTo("200"));
 			// Idle eviction closes every connection, so the eviction and close hooks run too. Under load a
 			// connection may be evicted between the two requests and another opened: count what was accepted.
 			Awaitility.await()
 				.atMost(Duration.ofSeconds(10))
-				.until(() -> http.closed() == http.accepted() && https.closed() == https.accepted());
+				.until(() -> http.closed() == http.accepted() && https.closed() == https.accepted()
+						&& h2c.closed() == h2c.accepted());
 			List<ILoggingEvent> warnings = this.log.list.stream()
 				.filter((event) -> event.getLevel() == Level.WARN)
 				.toList();

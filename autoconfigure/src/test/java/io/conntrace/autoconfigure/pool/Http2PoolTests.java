@@ -51,6 +51,13 @@ class Http2PoolTests {
 				assertThat(open).isEqualTo(1);
 				assertThat(meters.find("reactor.netty.connection.provider.active.streams").gauge()).isNotNull();
 				assertThat(meters.find("reactor.netty.connection.provider.pending.streams").gauge()).isNotNull();
+				// Streams per connection, recorded as the connection closes: one connection, eight streams.
+				context.getBean(ConntracePool.class).provider().disposeLater().block(Duration.ofSeconds(10));
+				Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.closed() == 1);
+				Awaitility.await().atMost(Duration.ofSeconds(5))
+					.until(() -> meters.find("conntrace.connection.requests").summary() != null
+							&& meters.find("conntrace.connection.requests").summary().count() == 1);
+				assertThat(meters.get("conntrace.connection.requests").summary().totalAmount()).isEqualTo(8);
 			});
 		}
 	}
