@@ -4,11 +4,14 @@ import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.tcp.SslProvider.GenericSslContextSpec;
 
@@ -30,7 +33,12 @@ final class TargetServer implements AutoCloseable {
 		this.server = server.host("127.0.0.1")
 			.port(0)
 			// Once per accepted socket; doOnConnection would fire once per request.
-			.doOnChannelInit((observer, channel, remoteAddress) -> this.accepted.incrementAndGet())
+			.doOnChannelInit((observer, channel, remoteAddress) -> {
+				// An HTTP/2 server initialises its streams' channels too: count sockets only.
+				if (!(channel instanceof Http2StreamChannel)) {
+					this.accepted.incrementAndGet();
+				}
+			})
 			.route((routes) -> routes
 				.get("/slow", (request, response) -> response.sendString(Mono.just("slow").delayElement(slowResponse)))
 				.get("/", (request, response) -> response.sendString(Mono.just("ok"))))
@@ -50,14 +58,28 @@ final class TargetServer implements AutoCloseable {
 		return new TargetServer(HttpServer.create().idleTimeout(idleTimeout), Duration.ZERO, "http");
 	}
 
-	/** A TLS server with a certificate generated at startup: nothing secret is checked in. */
-	@SuppressWarnings("deprecation") // Netty 4.2 points to its test-only netty-pkitesting module instead
+	/** A TLS server with a certificate generated at startup. */
 	static TargetServer https() {
+		SelfSignedCertificate certificate = certificate();
+		GenericSslContextSpec<SslContextBuilder> tls = Http11SslContextSpec.forServer(certificate.certificate(),
+				certificate.privateKey());
+		return new TargetServer(HttpServer.create().secure((spec) -> spec.sslContext(tls)), Duration.ZERO, "https");
+	}
+
+	/** An HTTP/2 server over TLS (h2, chosen through ALPN). */
+	static TargetServer http2(Duration slowResponse) {
+		SelfSignedCertificate certificate = certificate();
+		GenericSslContextSpec<SslContextBuilder> tls = Http2SslContextSpec.forServer(certificate.certificate(),
+				certificate.privateKey());
+		return new TargetServer(HttpServer.create().protocol(HttpProtocol.H2).secure((spec) -> spec.sslContext(tls)),
+				slowResponse, "https");
+	}
+
+	/** A certificate generated at startup: nothing secret is checked in. */
+	@SuppressWarnings("deprecation") // Netty 4.2 points to its test-only netty-pkitesting module instead
+	private static SelfSignedCertificate certificate() {
 		try {
-			SelfSignedCertificate certificate = new SelfSignedCertificate("localhost");
-			GenericSslContextSpec<SslContextBuilder> tls = Http11SslContextSpec.forServer(certificate.certificate(),
-					certificate.privateKey());
-			return new TargetServer(HttpServer.create().secure((spec) -> spec.sslContext(tls)), Duration.ZERO, "https");
+			return new SelfSignedCertificate("localhost");
 		}
 		catch (CertificateException ex) {
 			throw new IllegalStateException("Cannot create the demo's self-signed certificate", ex);

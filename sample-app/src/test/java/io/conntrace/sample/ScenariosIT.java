@@ -137,6 +137,32 @@ class ScenariosIT {
 	}
 
 	@Test
+	void http2(@Autowired Http2Scenario scenario) throws Exception {
+		Run run = run(scenario);
+		assertThat(run.spans()).hasSize(7);
+		// One socket carried every stream: the server accepted one connection, every span names it.
+		assertThat(run.report().connectionsAccepted()).isEqualTo(1);
+		assertThat(run.spans()).extracting(ZipkinSpan::connectionId).containsOnly(run.first().connectionId());
+		assertThat(run.spans()).extracting((span) -> span.tag("network.protocol.version")).containsOnly("2");
+		assertThat(run.spans()).extracting((span) -> span.tag("tls.protocol.version")).doesNotContainNull();
+		assertThat(run.spans().stream().map((span) -> Integer.parseInt(span.tag("conntrace.connection.requests"))).sorted())
+			.containsExactly(1, 2, 3, 4, 5, 6, 7);
+		ZipkinSpan opened = run.spans().stream().filter((span) -> !span.reused()).findFirst().orElseThrow();
+		assertThat(opened.tag("conntrace.connection.requests")).isEqualTo("1");
+		assertThat(opened.millis("conntrace.tls_ms")).isPositive();
+		List<ZipkinSpan> streams = run.spans().stream().filter(ZipkinSpan::reused).toList();
+		streams.forEach(ScenariosIT::assertNoOpeningPhases);
+		assertThat(streams).anySatisfy((span) -> assertThat(Integer.parseInt(span.tag("conntrace.http2.streams_in_flight"))).isPositive());
+		// The last request, after the pause, found no stream open: it has an idle time.
+		ZipkinSpan last = run.spans().stream()
+			.filter((span) -> span.tag("conntrace.connection.requests").equals("7"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(last.tag("conntrace.http2.streams_in_flight")).isEqualTo("0");
+		assertThat(last.millis("conntrace.connection.idle_ms")).isGreaterThanOrEqualTo(0.9 * millis(this.properties.pause()));
+	}
+
+	@Test
 	void staleConnection(@Autowired StaleConnectionScenario scenario) throws Exception {
 		Run run = run(scenario);
 		assertThat(run.spans()).hasSize(2);
