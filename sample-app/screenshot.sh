@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Writes docs/zipkin-trace.png: the Zipkin UI showing a slow-tls trace of the demo, with the client
-# span of its new connection selected so that its conntrace.* tags are on screen. Starts ./demo,
-# takes the picture with headless Chromium, stops the demo.
+# Writes a picture of the Zipkin UI showing one scenario's trace from the demo, with one of its client
+# spans selected so that its conntrace.* tags are on screen. Starts ./demo, takes the picture with
+# headless Chromium, stops the demo.
+#   sample-app/screenshot.sh                      slow-tls, its new connection's span: docs/zipkin-trace.png
+#   sample-app/screenshot.sh http2 3 docs/zipkin-http2.png   the http2 scenario, its 3rd client span
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 zipkin=http://127.0.0.1:9411
-output=docs/zipkin-trace.png
+scenario=${1:-slow-tls}
+span_index=${2:-1}
+output=${3:-docs/zipkin-trace.png}
 
 if [[ ! -x /usr/bin/chromium ]]; then
 	apt-get update && apt-get install -y chromium
@@ -36,26 +40,26 @@ for ((i = 0; i < 600; i++)); do
 done
 grep -q "Zipkin URL" "$work/demo.log" || { echo "The demo did not come up in 10 minutes" >&2; exit 1; }
 
-trace_id=$(grep -o '"scenario":"slow-tls","traceId":"[0-9a-f]*"' "$work/demo.log" | grep -o '[0-9a-f]\{32\}')
+trace_id=$(grep -o '"scenario":"'"$scenario"'","traceId":"[0-9a-f]*"' "$work/demo.log" | grep -o '[0-9a-f]\{32\}')
 echo "Waiting for trace $trace_id in Zipkin..."
 for ((i = 0; i < 60; i++)); do
 	clients=$(curl -sf "$zipkin/api/v2/trace/$trace_id" | grep -o '"kind":"CLIENT"' | wc -l || true)
-	((clients >= 2)) && break
+	((clients >= 2 && clients >= span_index)) && break
 	sleep 0.5
 done
 
 # Zipkin's trace page shows the tags of the selected span, and it selects the root span, the scenario
-# endpoint's server span. No URL selects another, so a content script clicks the first client span,
-# the one that opened the connection, and scrolls the span's details down to its tags.
+# endpoint's server span. No URL selects another, so a content script clicks the chosen client span
+# (1 is the first, the one that opened the connection) and scrolls the span's details down to its tags.
 mkdir -p "$work/select-span"
 cat >"$work/select-span/manifest.json" <<'EOF'
 { "manifest_version": 3, "name": "select the first client span", "version": "1",
   "content_scripts": [ { "matches": ["http://127.0.0.1/*"], "js": ["select.js"], "run_at": "document_idle" } ] }
 EOF
-cat >"$work/select-span/select.js" <<'EOF'
+cat >"$work/select-span/select.js" <<EOF
 const timer = setInterval(() => {
   const row = [...document.querySelectorAll('div')]
-    .find((div) => div.children.length === 0 && div.textContent === 'conntrace-sample: http get');
+    .filter((div) => div.children.length === 0 && div.textContent === 'conntrace-sample: http get')[$span_index - 1];
   if (!row) {
     return;
   }
