@@ -26,6 +26,7 @@ import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_AGE;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_ID;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_IDLE;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_REQUESTS;
+import static io.conntrace.trace.ConnectionSpanAttributes.DNS;
 import static io.conntrace.trace.ConnectionSpanAttributes.HTTP2_STREAMS_IN_FLIGHT;
 import static io.conntrace.trace.ConnectionSpanAttributes.NETWORK_PROTOCOL_VERSION;
 import static io.conntrace.trace.ConnectionSpanAttributes.POOL_WAIT;
@@ -165,6 +166,41 @@ class Http2GroundTruthTests {
 			assertThat(clientSpans).allSatisfy((span) -> {
 				assertThat(reused(span)).isTrue();
 				assertThat(tag(span, HTTP2_STREAMS_IN_FLIGHT)).isEqualTo("0");
+			});
+		}
+	}
+
+	@Test
+	void streamsWaitingForAConnectionBeingOpenedShowItAsPoolWait() throws Exception {
+		Duration injected = Duration.ofMillis(200);
+		ConnectionProvider strict = ConnectionProvider.builder("h2-strict")
+			.allocationStrategy(Http2AllocationStrategy.builder().maxConnections(4).strictConnectionReuse(true).build())
+			.build();
+		try (DelayedDnsServer dns = new DelayedDnsServer(injected);
+				CountingServer server = CountingServer.http2(false);
+				TracedClient client = new TracedClient(this.spans.registry(), strict,
+						(c) -> http2(false).apply(dns.resolveWithMe(c)))) {
+			String url = "http://conntrace.test:" + server.port() + "/";
+			// Four at once on a cold pool: one opens the connection (its name takes 200 ms to resolve),
+			// three wait for it.
+			List<String> bodies = Flux.range(0, 4)
+				.flatMap((i) -> client.webClient().get().uri(url).retrieve().bodyToMono(String.class), 4)
+				.collectList()
+				.block(Duration.ofSeconds(20));
+			assertThat(bodies).hasSize(4);
+			assertThat(server.accepted()).isEqualTo(1);
+			assertThat(dns.queries()).isEqualTo(1);
+			List<MutableSpan> clientSpans = this.spans.clientSpans(4);
+			List<MutableSpan> opened = clientSpans.stream().filter((span) -> !reused(span)).toList();
+			assertThat(opened).hasSize(1);
+			assertThat(millis(opened.get(0), DNS)).isGreaterThanOrEqualTo(injected.toMillis());
+			assertThat(millis(opened.get(0), POOL_WAIT)).isLessThan(50);
+			assertThat(annotations(opened.get(0))).contains("conntrace.dns", "conntrace.connect");
+			assertThat(clientSpans.stream().filter(SpanAssertions::reused)).hasSize(3).allSatisfy((span) -> {
+				assertThat(tag(span, DNS)).isNull();
+				assertThat(annotations(span)).doesNotContain("conntrace.dns", "conntrace.connect");
+				// They waited for the connection another request was opening, resolution included.
+				assertThat(millis(span, POOL_WAIT)).isGreaterThanOrEqualTo(injected.toMillis());
 			});
 		}
 	}

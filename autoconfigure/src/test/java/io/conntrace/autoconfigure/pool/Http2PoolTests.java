@@ -2,6 +2,7 @@ package io.conntrace.autoconfigure.pool;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import brave.handler.MutableSpan;
 import io.conntrace.autoconfigure.trace.TracedContext;
@@ -20,6 +21,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,6 +99,49 @@ class Http2PoolTests {
 					assertThat(waits.get(2)).isGreaterThanOrEqualTo(550);
 				});
 		}
+	}
+
+	@Test
+	void minConnectionsOpensThatManyForABurst() throws Exception {
+		try (CountingServer server = CountingServer.http2(false)) {
+			this.runner.withPropertyValues("conntrace.pool.http2.min-connections=2").run((context) -> {
+				assertThat(burst(context, server, 6, 200)).hasSize(6);
+				// Two connections kept for streams, and no more: each had room for the rest.
+				assertThat(server.accepted()).isEqualTo(2);
+				assertThat(spans(context, 6)).filteredOn((span) -> "false".equals(span.tag("conntrace.connection.reused")))
+					.hasSize(2);
+			});
+		}
+	}
+
+	@Test
+	void perHostMaxConcurrentStreamsAppliesToThatHostOnly() throws Exception {
+		try (CountingServer limited = CountingServer.http2(false); CountingServer other = CountingServer.http2(false)) {
+			// A property source, not withPropertyValues, which would split the key at its ':'.
+			this.runner.withPropertyValues("conntrace.pool.max-connections=1")
+				.withInitializer((context) -> context.getEnvironment()
+					.getPropertySources()
+					.addFirst(new MapPropertySource("hosts", Map.of("conntrace.pool.hosts.[127.0.0.1:" + limited.port()
+							+ "].http2.max-concurrent-streams", "1"))))
+				.run((context) -> {
+					assertThat(burst(context, limited, 3, 300)).hasSize(3);
+					assertThat(burst(context, other, 3, 300)).hasSize(3);
+					List<MutableSpan> spans = spans(context, 6);
+					// One connection each: on the limited host the streams queued, on the other they ran together.
+					assertThat(limited.accepted()).isEqualTo(1);
+					assertThat(other.accepted()).isEqualTo(1);
+					assertThat(maxWait(spans, limited)).isGreaterThanOrEqualTo(550);
+					assertThat(maxWait(spans, other)).isLessThan(250);
+				});
+		}
+	}
+
+	private static double maxWait(List<MutableSpan> spans, CountingServer server) {
+		return spans.stream()
+			.filter((span) -> span.tag("network.peer.port").equals(Integer.toString(server.port())))
+			.mapToDouble((span) -> Double.parseDouble(span.tag("conntrace.pool.wait_ms")))
+			.max()
+			.orElseThrow();
 	}
 
 	private static List<String> burst(AssertableApplicationContext context, CountingServer server, int requests,
