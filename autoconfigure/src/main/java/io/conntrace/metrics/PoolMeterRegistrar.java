@@ -66,7 +66,7 @@ public final class PoolMeterRegistrar implements ConnectionProvider.MeterRegistr
 			// (active while the HTTP/2 pool holds them): here only what they carry.
 			this.registered.put(key(poolName, id, remoteAddress), List.of(
 					gauge(POOL_STREAMS, "active.streams", "HTTP/2 streams open", pool, http2,
-							(m) -> ((HttpConnectionPoolMetrics) m).activeStreamSize()),
+							HttpConnectionPoolMetrics::activeStreamSize),
 					gauge(POOL_STREAMS, "pending.streams", "Requests waiting for an HTTP/2 stream", pool, http2,
 							ConnectionPoolMetrics::pendingAcquireSize)));
 			return;
@@ -113,8 +113,8 @@ public final class PoolMeterRegistrar implements ConnectionProvider.MeterRegistr
 		return gauge(POOL, suffix, description, tags, metrics, value);
 	}
 
-	private Meter gauge(ConnectionMeterNames meter, String suffix, String description, Tags tags,
-			ConnectionPoolMetrics metrics, ToDoubleFunction<ConnectionPoolMetrics> value) {
+	private <M extends ConnectionPoolMetrics> Meter gauge(ConnectionMeterNames meter, String suffix,
+			String description, Tags tags, M metrics, ToDoubleFunction<M> value) {
 		return Gauge.builder(meter.getName().formatted(suffix), metrics, value)
 			.description(description)
 			.baseUnit(meter.getBaseUnit())

@@ -44,7 +44,10 @@ final class ConnectionState {
 	/** When the connection became usable: connected and, for TLS, handshaken. */
 	volatile long established;
 
-	/** When the current request got the connection, new or pooled. */
+	/**
+	 * When the current request got the connection, new or pooled; on HTTP/2, when the connection was
+	 * established (each stream takes its own moment, see {@code Http2Streams}).
+	 */
 	volatile long acquired;
 
 	/** When the connection last went back to the pool; on HTTP/2, when its last open stream ended. */
@@ -62,6 +65,12 @@ final class ConnectionState {
 	/** HTTP/2 streams open on the connection now; confined to its event loop. */
 	int openStreams;
 
+	/**
+	 * Whether the connection became HTTP/2 through an h2c upgrade: the upgrade request's stream is not
+	 * seen, so streams in flight and idle times on it are unknown.
+	 */
+	boolean upgraded;
+
 	/** The idle timeout the server announced in {@code Keep-Alive: timeout=N}, in millis; 0 when none. */
 	volatile long serverIdleTimeoutMillis;
 
@@ -76,9 +85,10 @@ final class ConnectionState {
 	boolean closeReported;
 
 	/**
-	 * The span attributes that never change for this connection, as key and value pairs, made on its first
-	 * request and shared by every later one (a reused request then allocates nothing for them). Written
-	 * only when a request is bound, on the channel's event loop.
+	 * The span attributes that never change for this connection (its id, protocol version, peer and TLS),
+	 * as key and value pairs, made on its first request and shared by every later one (a reused request
+	 * then allocates nothing for them); made again once if an h2c upgrade turns it to HTTP/2. Written only
+	 * when a request is bound, on the channel's event loop.
 	 */
 	String @Nullable [] fixedAttributes;
 

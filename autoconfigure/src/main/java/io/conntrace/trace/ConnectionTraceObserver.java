@@ -55,15 +55,13 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 	private static void responseReceived(Connection connection) {
 		try {
 			Guard.check(Hook.RESPONSE);
-			ConnectionState state = ConnectionState.of(connection.channel());
-			if (state == null) {
-				return;
-			}
 			RequestAttempts attempts = contextOf(connection).getOrDefault(RequestAttempts.KEY, null);
 			if (attempts != null) {
 				attempts.markResponseStarted();
 			}
-			if (connection instanceof HttpClientResponse response) {
+			// HTTP/1.1 only: HTTP/2 forbids the Keep-Alive header, and its streams carry no state of their own.
+			ConnectionState state = ConnectionState.of(connection.channel());
+			if (state != null && connection instanceof HttpClientResponse response) {
 				String keepAlive = response.responseHeaders().get(HttpHeaderNames.KEEP_ALIVE);
 				if (keepAlive != null) {
 					state.serverIdleTimeoutMillis = KeepAliveHeader.timeoutMillis(keepAlive);
@@ -98,8 +96,9 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			Guard.check(Hook.CONFIGURED);
 			Channel channel = connection.channel();
 			ConnectionState state = ConnectionState.of(channel);
-			// An HTTP/2 connection is configured once after its first stream: no request of its own.
-			if (state == null || state.http2 || (state.requests == 0 && Http2Streams.isHttp2(channel))) {
+			// An HTTP/2 connection is configured once around its first stream: no request of its own. Only its
+			// first requests are looked at, so a reused HTTP/1.1 connection pays nothing for the check.
+			if (state == null || state.http2 || (state.requests <= 1 && Http2Streams.isHttp2(channel))) {
 				return;
 			}
 			int ordinal = state.requests + 1;
@@ -126,16 +125,19 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			}
 			long now = System.nanoTime();
 			if (!state.http2) {
-				// An h2c upgrade's first request ran as HTTP/1.1: its fixed attributes named that version.
+				// An h2c upgrade's first request ran as HTTP/1.1: its fixed attributes named that version, and
+				// its response goes on as stream 1, which opens no stream here, so its end cannot be seen.
 				state.fixedAttributes = null;
+				state.upgraded = state.requests > 0;
 				state.http2 = true;
 			}
 			int ordinal = state.requests + 1;
 			state.requests = ordinal;
 			int inFlight = Http2Streams.opened(connection.channel(), state);
 			// Idle only when nothing else ran on the connection: the time since its last stream ended.
-			long idle = (ordinal > 1 && inFlight == 0 && state.released != 0) ? now - state.released : -1;
-			bound(connection, connectionChannel, state, ordinal, now, idle, inFlight);
+			long idle = (ordinal > 1 && inFlight == 0 && state.released != 0 && !state.upgraded)
+					? now - state.released : -1;
+			bound(connection, connectionChannel, state, ordinal, now, idle, state.upgraded ? -1 : inFlight);
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.CONFIGURED, ex);
@@ -149,7 +151,7 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 	 * @param ordinal the request's ordinal on the connection, already counted in the state
 	 * @param acquired when the request got its connection or stream
 	 * @param idle how long the connection had been idle before, -1 if not idle or unknown
-	 * @param streamsInFlight other HTTP/2 streams open on the connection, -1 on HTTP/1.1
+	 * @param streamsInFlight other HTTP/2 streams open on the connection, -1 on HTTP/1.1 or when unknown
 	 */
 	private void bound(Connection connection, Channel channel, ConnectionState state, int ordinal, long acquired,
 			long idle, int streamsInFlight) {

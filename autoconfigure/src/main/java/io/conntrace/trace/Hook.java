@@ -27,13 +27,16 @@ enum Hook {
 	/** A connection was handed to a request, new or pooled. */
 	ACQUIRED,
 
-	/** The request was bound to its connection: its facts are taken, its span gets the phase events. */
+	/**
+	 * The request was bound to its connection (HTTP/2: its stream opened): its facts are taken, its span
+	 * gets the phase events.
+	 */
 	CONFIGURED,
 
 	/** The response started: its headers arrived. */
 	RESPONSE,
 
-	/** The connection went back to the pool. */
+	/** The connection went back to the pool (HTTP/2: one of its streams closed). */
 	RELEASED,
 
 	/** The connection closed. */

@@ -14,12 +14,13 @@ final class Http2Streams {
 	/** Runs when a stream's channel closes, however the stream ended (completed, reset, cancelled). */
 	private static final ChannelFutureListener CLOSED = (future) -> {
 		try {
-			Guard.check(Hook.RELEASED);
 			Channel parent = future.channel().parent();
 			ConnectionState state = (parent != null) ? ConnectionState.of(parent) : null;
 			if (state != null && state.openStreams > 0 && --state.openStreams == 0) {
 				state.released = System.nanoTime();
 			}
+			// After the count: a failure here must not leave the connection counting a stream for ever.
+			Guard.check(Hook.RELEASED);
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.RELEASED, ex);

@@ -29,7 +29,7 @@ final class RequestFacts {
 	private static final String[] ORDINALS = new String[128];
 
 	static {
-		for (int i = 1; i < ORDINALS.length; i++) {
+		for (int i = 0; i < ORDINALS.length; i++) {
 			ORDINALS[i] = Integer.toString(i);
 		}
 	}
@@ -61,7 +61,7 @@ final class RequestFacts {
 	 * @param fixed the connection's unchanging attributes
 	 * @param ordinal the request's ordinal on the connection (HTTP/2: its stream's), 1 for the first
 	 * @param acquired when the request got its connection or stream
-	 * @param idle how long the connection had been idle before, -1 if not idle or unknown
+	 * @param idle how long the connection had been idle before, -1 if new, not idle or unknown
 	 * @param acquire acquire time, -1 if unknown
 	 * @param poolWait pool wait, -1 if unknown
 	 * @param streamsInFlight other HTTP/2 streams open on the connection when this one opened, -1 on HTTP/1.1
@@ -71,7 +71,7 @@ final class RequestFacts {
 		boolean reused = ordinal > 1;
 		this.ordinal = ordinal;
 		this.fixed = fixed;
-		this.idle = reused ? idle : -1;
+		this.idle = idle;
 		this.streamsInFlight = streamsInFlight;
 		this.age = (reused && state.established != 0) ? acquired - state.established : -1;
 		this.dns = reused ? -1 : state.dnsNanos();
@@ -111,7 +111,7 @@ final class RequestFacts {
 	}
 
 	private static String count(int n) {
-		return (n == 0) ? "0" : (n < ORDINALS.length) ? ORDINALS[n] : Integer.toString(n);
+		return (n < ORDINALS.length) ? ORDINALS[n] : Integer.toString(n);
 	}
 
 	private static void duration(BiConsumer<String, String> attributes, ConnectionSpanAttributes attribute,

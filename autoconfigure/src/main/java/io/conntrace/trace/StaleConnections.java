@@ -13,14 +13,16 @@ public final class StaleConnections {
 	}
 
 	/**
-	 * Return whether the request's only attempt failed on a reused connection before any response byte:
-	 * the connection the server had closed, or was closing, while it sat idle in the pool. An attempt on
-	 * a new connection is never stale, and neither is one Reactor Netty already retried.
+	 * Return whether the request's only attempt failed on a reused connection that had sat idle, before
+	 * any response byte: the connection the server had closed, or was closing, while it sat idle in the
+	 * pool. An attempt on a new connection is never stale, and neither is one Reactor Netty already
+	 * retried, nor an HTTP/2 stream that opened beside others on a busy connection (it was not idle).
 	 * @param attempts what the request's attempts ran on
 	 * @return whether it is a stale-connection failure
 	 */
 	public static boolean isStale(RequestAttempts attempts) {
-		return attempts.attempts() == 1 && attempts.reused() && !attempts.responseStarted();
+		return attempts.attempts() == 1 && attempts.reused() && attempts.idleNanos() >= 0
+				&& !attempts.responseStarted();
 	}
 
 	/**

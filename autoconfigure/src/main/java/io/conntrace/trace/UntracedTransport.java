@@ -1,5 +1,7 @@
 package io.conntrace.trace;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import io.netty.channel.Channel;
 import reactor.util.Logger;
 import reactor.util.Loggers;
@@ -13,22 +15,21 @@ final class UntracedTransport {
 
 	private static final Logger logger = Loggers.getLogger(ConnectionTracing.class);
 
-	private static volatile boolean warned;
+	private static final AtomicBoolean warned = new AtomicBoolean();
 
 	private UntracedTransport() {
 	}
 
 	static void warnOnce(Channel channel) {
-		if (warned) {
+		if (warned.get() || !warned.compareAndSet(false, true)) {
 			return;
 		}
-		warned = true;
 		logger.warn("conntrace traces HTTP/1.1 and HTTP/2 over stream connections only; connections over "
 				+ channel.getClass().getSimpleName() + " (for example HTTP/3 over QUIC) get no conntrace facts");
 	}
 
 	static void reset() {
-		warned = false;
+		warned.set(false);
 	}
 
 }

@@ -61,14 +61,14 @@ public final class CountingServer implements AutoCloseable {
 			}).route((request) -> request.uri().startsWith("/close-second"), (request, response) -> {
 				// The stale-connection race made deterministic: the second request on a connection finds
 				// it closed before any response byte.
-				io.netty.channel.Channel channel = ((reactor.netty.Connection) request).channel();
+				io.netty.channel.Channel channel = socket(request);
 				if (channel.attr(REQUESTS).get().incrementAndGet() == 2) {
 					channel.close();
 					return Mono.never();
 				}
 				return response.sendString(Mono.just("ok"));
 			}).get("/close-during-second", (request, response) -> {
-				io.netty.channel.Channel channel = ((reactor.netty.Connection) request).channel();
+				io.netty.channel.Channel channel = socket(request);
 				if (channel.attr(REQUESTS).get().incrementAndGet() == 2) {
 					// Headers and part of the body, then the connection drops: response bytes arrived.
 					return response.header("Content-Length", "100")
@@ -78,11 +78,11 @@ public final class CountingServer implements AutoCloseable {
 				}
 				return response.sendString(Mono.just("ok"));
 			}).get("/close-always", (request, response) -> {
-				((reactor.netty.Connection) request).channel().close();
+				socket(request).close();
 				return Mono.never();
 			}).route((request) -> request.uri().startsWith("/echo-body"), (request, response) -> response
 				.sendString(request.receive().aggregate().asString().defaultIfEmpty("").map((body) -> {
-					io.netty.channel.Channel channel = ((reactor.netty.Connection) request).channel();
+					io.netty.channel.Channel channel = socket(request);
 					if (channel.attr(REQUESTS).get().incrementAndGet() == 2) {
 						channel.close();
 					}
@@ -149,6 +149,12 @@ public final class CountingServer implements AutoCloseable {
 	}
 
 	/** The self-signed certificate (PEM) of a TLS server, for a client to trust. */
+	/** The request's socket: on HTTP/2 the parent of its stream's channel. */
+	private static io.netty.channel.Channel socket(reactor.netty.http.server.HttpServerRequest request) {
+		io.netty.channel.Channel channel = ((reactor.netty.Connection) request).channel();
+		return (channel.parent() instanceof io.netty.channel.socket.SocketChannel) ? channel.parent() : channel;
+	}
+
 	private static String query(reactor.netty.http.server.HttpServerRequest request, String name) {
 		return new io.netty.handler.codec.http.QueryStringDecoder(request.uri()).parameters().get(name).get(0);
 	}

@@ -19,6 +19,7 @@ import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.Http2AllocationStrategy;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.util.context.Context;
 
 import static io.conntrace.trace.ConnectionSpanAttributes.ACQUIRE;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECT;
@@ -206,6 +207,36 @@ class Http2GroundTruthTests {
 	}
 
 	@Test
+	void streamAttemptsRecordReuseIdleAndTheResponseStart() throws Exception {
+		try (CountingServer server = CountingServer.http2(false);
+				TracedClient client = new TracedClient(this.spans.registry(), ConnectionProvider.create("attempts", 5),
+						http2(false))) {
+			RequestAttempts first = send(client, server.url("/"));
+			RequestAttempts second = send(client, server.url("/"));
+			// What the stale-connection retry decides on: a stream whose response started is never stale.
+			assertThat(first.attempts()).isEqualTo(1);
+			assertThat(first.reused()).isFalse();
+			assertThat(first.responseStarted()).isTrue();
+			assertThat(second.reused()).isTrue();
+			assertThat(second.connectionId()).isEqualTo(first.connectionId());
+			assertThat(second.responseStarted()).isTrue();
+			assertThat(server.accepted()).isEqualTo(1);
+		}
+	}
+
+	private static RequestAttempts send(TracedClient client, String url) {
+		RequestAttempts attempts = new RequestAttempts();
+		client.webClient()
+			.get()
+			.uri(url)
+			.retrieve()
+			.bodyToMono(String.class)
+			.contextWrite(Context.of(RequestAttempts.KEY, attempts))
+			.block(Duration.ofSeconds(10));
+		return attempts;
+	}
+
+	@Test
 	void h2cUpgradeIsOneConnectionWhoseFirstRequestRanAsHttp11() throws Exception {
 		try (CountingServer server = CountingServer.http2Upgradable();
 				TracedClient client = new TracedClient(this.spans.registry(), ConnectionProvider.create("upgrade", 50),
@@ -222,6 +253,12 @@ class Http2GroundTruthTests {
 				.containsExactly("1.1", "2", "2", "2", "2");
 			assertThat(clientSpans.stream().map((span) -> tag(span, CONNECTION_REQUESTS)))
 				.containsExactly("1", "2", "3", "4", "5");
+			// The upgrade request's response runs on as stream 1, which conntrace never sees open or close:
+			// how many streams were in flight, and so idle times, are unknown on this connection.
+			assertThat(clientSpans).allSatisfy((span) -> {
+				assertThat(tag(span, HTTP2_STREAMS_IN_FLIGHT)).isNull();
+				assertThat(tag(span, CONNECTION_IDLE)).isNull();
+			});
 		}
 	}
 

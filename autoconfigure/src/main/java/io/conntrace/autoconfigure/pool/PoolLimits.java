@@ -56,8 +56,11 @@ record PoolLimits(int maxConnections, int pendingAcquireMaxCount, Duration pendi
 		PropertyCheck.between(prefix + "http2.max-concurrent-streams", this.http2MaxConcurrentStreams, 1,
 				Integer.MAX_VALUE);
 		if (this.http2MinConnections < 0 || this.http2MinConnections > this.maxConnections) {
+			// A host's limits start from the pool's: say so when the value came from there.
 			throw new InvalidConntracePropertyException(prefix + "http2.min-connections", this.http2MinConnections,
-					"from 0 to " + prefix + "max-connections (" + this.maxConnections + ")");
+					"from 0 to " + prefix + "max-connections (" + this.maxConnections + ")"
+							+ (prefix.startsWith("conntrace.pool.hosts.")
+									? "; a value it does not set is taken from conntrace.pool.http2.min-connections" : ""));
 		}
 		if (this.maxIdleTime.compareTo(this.maxLifeTime) > 0) {
 			throw new InvalidConntracePropertyException(prefix + "max-idle-time", this.maxIdleTime,

@@ -10,7 +10,10 @@ import io.conntrace.trace.CountingServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import reactor.netty.http.HttpProtocol;
 
+import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
+import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.http.HttpMethod;
@@ -19,6 +22,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
@@ -125,6 +129,57 @@ class StaleConnectionRetryTests {
 				assertThat(context.getBean(MeterRegistry.class).find("conntrace.stale.connections").counters()).isEmpty();
 			});
 		}
+	}
+
+	@Test
+	void http2StreamOnAStaleConnectionIsSentAgainOnANewOne() throws Exception {
+		try (CountingServer server = CountingServer.http2(false)) {
+			this.runner.withBean("h2c", ClientHttpConnectorBuilderCustomizer.class, StaleConnectionRetryTests::h2c)
+				.run((context) -> {
+					WebClient client = client(context);
+					send(client, HttpMethod.GET, server.url("/close-second"), null);
+					awaitNoOpenStream(context);
+					// The server closes the socket when the second stream arrives: sent again, on a new one.
+					assertThat(send(client, HttpMethod.GET, server.url("/close-second"), null)).isEqualTo("ok");
+					assertThat(server.accepted()).isEqualTo(2);
+					assertThat(stale(context, "retried")).isEqualTo(1);
+					MutableSpan retried = spans(context, 2).get(1);
+					assertThat(retried.tag("conntrace.retry")).isEqualTo("stale-connection");
+					assertThat(retried.tag("conntrace.connection.reused")).isEqualTo("false");
+					assertThat(retried.tag("network.protocol.version")).isEqualTo("2");
+				});
+		}
+	}
+
+	@Test
+	void http2StreamWhoseResponseHadStartedIsNeverSentAgain() throws Exception {
+		try (CountingServer server = CountingServer.http2(false)) {
+			this.runner.withBean("h2c", ClientHttpConnectorBuilderCustomizer.class, StaleConnectionRetryTests::h2c)
+				.run((context) -> {
+					WebClient client = client(context);
+					send(client, HttpMethod.GET, server.url("/close-during-second"), null);
+					awaitNoOpenStream(context);
+					Throwable failure = catchThrowable(
+							() -> send(client, HttpMethod.GET, server.url("/close-during-second"), null));
+					assertThat(failure).isNotNull();
+					assertThat(server.accepted()).isEqualTo(1);
+					assertThat(context.getBean(MeterRegistry.class).find("conntrace.stale.connections").counters())
+						.isEmpty();
+				});
+		}
+	}
+
+	/** A stream closes after its response: the next one must find the connection idle, as a stale one is. */
+	private static void awaitNoOpenStream(AssertableApplicationContext context) {
+		MeterRegistry meters = context.getBean(MeterRegistry.class);
+		Awaitility.await()
+			.atMost(TIMEOUT)
+			.until(() -> meters.find("reactor.netty.connection.provider.active.streams").gauge() != null
+					&& meters.get("reactor.netty.connection.provider.active.streams").gauge().value() == 0);
+	}
+
+	private static ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> h2c() {
+		return (builder) -> builder.withHttpClientCustomizer((client) -> client.protocol(HttpProtocol.H2C));
 	}
 
 	@Test
