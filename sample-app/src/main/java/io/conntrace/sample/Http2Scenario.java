@@ -2,13 +2,9 @@ package io.conntrace.sample;
 
 import java.util.List;
 
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.Http2SslContextSpec;
-import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.Http2AllocationStrategy;
-import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.stereotype.Component;
@@ -56,7 +52,7 @@ final class Http2Scenario implements Scenario, AutoCloseable {
 	@Override
 	public Mono<List<String>> run() {
 		String url = this.target.url("/slow");
-		return this.clients.withNewPool(Http2Scenario::pool, Http2Scenario::h2,
+		return this.clients.withNewPool(Http2Scenario::pool, OwnPoolClients::trustingDemoCertificatesOverHttp2,
 				(client) -> Requests.get(client, url)
 					.concatWith(Flux.range(0, BURST).flatMap((index) -> Requests.get(client, url), BURST))
 					.concatWith(Mono.delay(this.properties.pause()).then(Requests.get(client, url)))
@@ -68,13 +64,6 @@ final class Http2Scenario implements Scenario, AutoCloseable {
 		return ConnectionProvider.builder("http2-demo")
 			.allocationStrategy(Http2AllocationStrategy.builder().maxConnections(4).strictConnectionReuse(true).build())
 			.build();
-	}
-
-	private static HttpClient h2(HttpClient client) {
-		// Only for this demo, whose server has a certificate generated at startup.
-		return client.protocol(HttpProtocol.H2)
-			.secure((spec) -> spec.sslContext(Http2SslContextSpec.forClient()
-				.configure((builder) -> builder.trustManager(InsecureTrustManagerFactory.INSTANCE))));
 	}
 
 	@Override

@@ -10,6 +10,8 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.tcp.SslProvider.GenericSslContextSpec;
@@ -58,9 +60,18 @@ final class OwnPoolClients {
 	 * example through an SSL bundle.
 	 */
 	static HttpClient trustingDemoCertificates(HttpClient client) {
-		GenericSslContextSpec<SslContextBuilder> trustAnything = Http11SslContextSpec.forClient()
-			.configure((builder) -> builder.trustManager(InsecureTrustManagerFactory.INSTANCE));
-		return client.secure((spec) -> spec.sslContext(trustAnything));
+		return client.secure((spec) -> spec.sslContext(trustAnything(Http11SslContextSpec.forClient())));
+	}
+
+	/** The same over HTTP/2 (h2): an SSL context that offers h2 through ALPN. */
+	static HttpClient trustingDemoCertificatesOverHttp2(HttpClient client) {
+		return client.protocol(HttpProtocol.H2)
+			.secure((spec) -> spec.sslContext(trustAnything(Http2SslContextSpec.forClient())));
+	}
+
+	private static GenericSslContextSpec<SslContextBuilder> trustAnything(
+			GenericSslContextSpec<SslContextBuilder> spec) {
+		return spec.configure((builder) -> builder.trustManager(InsecureTrustManagerFactory.INSTANCE));
 	}
 
 }
