@@ -1,7 +1,5 @@
 package io.conntrace.trace;
 
-import java.util.function.BiConsumer;
-
 import static io.conntrace.trace.ConnectionSpanAttributes.ACQUIRE;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECT;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_AGE;
@@ -86,15 +84,14 @@ final class RequestFacts {
 	}
 
 	/** Hand every attribute of {@link ConnectionSpanAttributes} this request has to the given writer. */
-	void writeTo(BiConsumer<String, String> attributes) {
-		boolean reused = reused();
-		attributes.accept(CONNECTION_REUSED.asString(), reused ? "true" : "false");
+	void writeTo(FactWriter attributes) {
+		attributes.flag(CONNECTION_REUSED, reused());
 		for (int i = 0; i < this.fixed.length; i += 2) {
-			attributes.accept(this.fixed[i], this.fixed[i + 1]);
+			attributes.text(this.fixed[i], this.fixed[i + 1]);
 		}
-		attributes.accept(CONNECTION_REQUESTS.asString(), count(this.ordinal));
+		attributes.count(CONNECTION_REQUESTS, this.ordinal);
 		if (this.streamsInFlight >= 0) {
-			attributes.accept(HTTP2_STREAMS_IN_FLIGHT.asString(), count(this.streamsInFlight));
+			attributes.count(HTTP2_STREAMS_IN_FLIGHT, this.streamsInFlight);
 		}
 		duration(attributes, CONNECTION_IDLE, this.idle);
 		duration(attributes, CONNECTION_AGE, this.age);
@@ -102,22 +99,25 @@ final class RequestFacts {
 		duration(attributes, CONNECT, this.connect);
 		duration(attributes, TLS, this.tls);
 		if (this.acquire >= 0) {
-			String acquire = Millis.format(this.acquire);
-			attributes.accept(ACQUIRE.asString(), acquire);
-			// On a reused connection the whole acquire was waiting for it: one string serves both.
-			attributes.accept(POOL_WAIT.asString(),
-					(this.poolWait == this.acquire) ? acquire : Millis.format(this.poolWait));
+			if (this.poolWait == this.acquire) {
+				// On a reused connection the whole acquire was waiting for it: one value serves both.
+				attributes.sameMillis(ACQUIRE, POOL_WAIT, this.acquire);
+			}
+			else {
+				attributes.millis(ACQUIRE, this.acquire);
+				attributes.millis(POOL_WAIT, this.poolWait);
+			}
 		}
 	}
 
-	private static String count(int n) {
-		return (n < ORDINALS.length) ? ORDINALS[n] : Integer.toString(n);
+	/** A count as text, without allocating for the small ones most requests have. */
+	static String countText(int n) {
+		return (n >= 0 && n < ORDINALS.length) ? ORDINALS[n] : Integer.toString(n);
 	}
 
-	private static void duration(BiConsumer<String, String> attributes, ConnectionSpanAttributes attribute,
-			long nanos) {
+	private static void duration(FactWriter attributes, ConnectionSpanAttributes attribute, long nanos) {
 		if (nanos >= 0) {
-			attributes.accept(attribute.asString(), Millis.format(nanos));
+			attributes.millis(attribute, nanos);
 		}
 	}
 

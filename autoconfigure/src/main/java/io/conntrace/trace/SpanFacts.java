@@ -54,10 +54,16 @@ final class SpanFacts {
 
 	/** Write a request's attributes. Runs as its observation stops. */
 	static void write(Observation.Context context, RequestFacts facts) {
-		if (TracingSpan.AVAILABLE && TracingSpan.tag(context, facts)) {
-			return;
-		}
-		facts.writeTo((key, value) -> context.addHighCardinalityKeyValue(KeyValue.of(key, value)));
+		facts.writeTo(writer(context));
+	}
+
+	/**
+	 * Where an observation's attributes go: straight onto its tracing span (typed where the tracer keeps
+	 * types), else high-cardinality key values.
+	 */
+	static FactWriter writer(Observation.Context context) {
+		FactWriter span = TracingSpan.AVAILABLE ? TracingSpan.writer(context) : null;
+		return (span != null) ? span : (key, value) -> context.addHighCardinalityKeyValue(KeyValue.of(key, value));
 	}
 
 	/**

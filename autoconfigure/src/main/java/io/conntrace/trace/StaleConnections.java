@@ -1,6 +1,5 @@
 package io.conntrace.trace;
 
-import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 
 /**
@@ -37,15 +36,14 @@ public final class StaleConnections {
 		}
 		// The first attempt's facts must not outlive it, even if the retry never reaches a connection.
 		observation.getContext().remove(RequestFacts.KEY);
-		observation.highCardinalityKeyValue(KeyValue.of(ConnectionSpanAttributes.RETRY.asString(), "stale-connection"));
+		FactWriter attributes = SpanFacts.writer(observation.getContext());
+		attributes.text(ConnectionSpanAttributes.RETRY.asString(), "stale-connection");
 		String id = first.connectionId();
 		if (id != null) {
-			observation.highCardinalityKeyValue(
-					KeyValue.of(ConnectionSpanAttributes.RETRY_FIRST_CONNECTION_ID.asString(), id));
+			attributes.text(ConnectionSpanAttributes.RETRY_FIRST_CONNECTION_ID.asString(), id);
 		}
 		if (first.idleNanos() >= 0) {
-			observation.highCardinalityKeyValue(KeyValue.of(ConnectionSpanAttributes.RETRY_FIRST_CONNECTION_IDLE.asString(),
-					Millis.format(first.idleNanos())));
+			attributes.millis(ConnectionSpanAttributes.RETRY_FIRST_CONNECTION_IDLE, first.idleNanos());
 		}
 		if (TracingSpan.AVAILABLE) {
 			TracingSpan.event(observation, ConnectionSpanEvents.RETRY.asString(), System.currentTimeMillis());

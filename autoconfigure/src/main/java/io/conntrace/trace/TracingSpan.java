@@ -38,18 +38,16 @@ final class TracingSpan {
 	}
 
 	/**
-	 * Tag the span with a request's facts.
-	 * @return {@code false} if the observation has no tracing span, so the facts went nowhere
+	 * The writer onto the observation's tracing span: typed where the tracer keeps types, nothing for a
+	 * span that records nothing.
+	 * @return the writer, {@code null} if the observation has no tracing span
 	 */
-	static boolean tag(Observation.Context context, RequestFacts facts) {
+	static @Nullable FactWriter writer(Observation.Context context) {
 		Span span = spanOf(context);
 		if (span == null) {
-			return false;
+			return null;
 		}
-		if (!span.isNoop()) {
-			facts.writeTo(span::tag);
-		}
-		return true;
+		return span.isNoop() ? FactWriter.NONE : TypedSpanWriter.of(span);
 	}
 
 	private static @Nullable Span spanOf(Observation.Context context) {

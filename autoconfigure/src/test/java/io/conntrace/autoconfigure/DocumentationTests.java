@@ -29,6 +29,16 @@ class DocumentationTests {
 		String readme = Files.readString(README);
 		assertThat(Arrays.stream(ConnectionSpanAttributes.values()).map(ConnectionSpanAttributes::asString))
 			.allSatisfy((name) -> assertThat(readme).contains("`" + name + "`"));
+		// One row per attribute, with its type where a tracer keeps types.
+		for (ConnectionSpanAttributes attribute : ConnectionSpanAttributes.values()) {
+			String type = switch (attribute.type()) {
+				case TEXT -> "text";
+				case BOOLEAN -> "boolean";
+				case INTEGER -> "integer";
+				case MILLIS -> "double (ms)";
+			};
+			assertThat(readme).contains("| `" + attribute.asString() + "` | " + type + " |");
+		}
 		assertThat(Arrays.stream(ConnectionSpanEvents.values()).map(ConnectionSpanEvents::asString))
 			.allSatisfy((name) -> assertThat(readme).contains("`" + name + "`"));
 	}

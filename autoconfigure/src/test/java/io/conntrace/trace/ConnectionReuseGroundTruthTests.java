@@ -113,6 +113,11 @@ class ConnectionReuseGroundTruthTests {
 				.allSatisfy((meter) -> assertThat(meter.getId().getTags())
 					.noneMatch((tag) -> tag.getKey().startsWith("conntrace") || tag.getKey().startsWith("network.")));
 			assertThat(span.tags().keySet()).allMatch((key) -> !key.contains("?"));
+			// Brave keeps text: numbers as digits, durations with three fraction digits, booleans as words.
+			assertThat(tag(span, ACQUIRE)).matches("\\d+\\.\\d{3}");
+			assertThat(tag(span, NETWORK_PEER_PORT)).matches("\\d+");
+			assertThat(tag(span, CONNECTION_REQUESTS)).isEqualTo("1");
+			assertThat(tag(span, TLS_RESUMED)).isIn("true", "false");
 		}
 	}
 
