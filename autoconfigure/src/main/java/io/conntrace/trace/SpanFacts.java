@@ -68,7 +68,8 @@ final class SpanFacts {
 
 	/**
 	 * The connection's id, protocol version, peer and TLS attributes as key and value pairs: the same on
-	 * every request, so made on its first only (and once more if an h2c upgrade turns it to HTTP/2). Runs on the channel's event loop, when a request is bound.
+	 * every request, so made on its first only (and once more if an h2c upgrade turns it to HTTP/2). Runs
+	 * on the channel's event loop, when a request is bound.
 	 */
 	static String[] fixedAttributes(Channel channel, ConnectionState state) {
 		String[] fixed = state.fixedAttributes;

@@ -35,9 +35,8 @@ record PoolLimits(int maxConnections, int pendingAcquireMaxCount, Duration pendi
 				or(host.getPendingAcquireTimeout(), this.pendingAcquireTimeout),
 				or(host.getLeasingStrategy(), this.leasingStrategy), or(host.getMaxIdleTime(), this.maxIdleTime),
 				or(host.getMaxLifeTime(), this.maxLifeTime),
-				(host.getEvictInBackground() != null) ? host.getEvictInBackground() : this.evictInBackground,
-				(host.getHttp2().getMaxConcurrentStreams() != null) ? host.getHttp2().getMaxConcurrentStreams()
-						: this.http2MaxConcurrentStreams,
+				orUnset(host.getEvictInBackground(), this.evictInBackground),
+				orUnset(host.getHttp2().getMaxConcurrentStreams(), this.http2MaxConcurrentStreams),
 				or(host.getHttp2().getMinConnections(), this.http2MinConnections),
 				or(host.getHttp2().getStrictConnectionReuse(), this.http2StrictConnectionReuse))
 			.validated(prefix);
@@ -106,6 +105,11 @@ record PoolLimits(int maxConnections, int pendingAcquireMaxCount, Duration pendi
 	}
 
 	private static <T> T or(@Nullable T value, T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+	/** Like {@link #or}, for a limit that may be unset at both levels. */
+	private static <T> @Nullable T orUnset(@Nullable T value, @Nullable T fallback) {
 		return (value != null) ? value : fallback;
 	}
 

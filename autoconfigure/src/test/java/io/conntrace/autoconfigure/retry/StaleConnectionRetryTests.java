@@ -36,6 +36,10 @@ class StaleConnectionRetryTests {
 
 	private final ApplicationContextRunner runner = TracedContext.runner().withConfiguration(TracedContext.METRICS);
 
+	/** The same application with Boot's WebClient switched to h2c, as a user does it. */
+	private final ApplicationContextRunner h2cRunner = this.runner.withBean("h2c",
+			ClientHttpConnectorBuilderCustomizer.class, StaleConnectionRetryTests::h2c);
+
 	@Test
 	void idempotentRequestOnAStaleConnectionIsSentAgainOnANewOne() throws Exception {
 		try (CountingServer server = CountingServer.http()) {
@@ -134,38 +138,36 @@ class StaleConnectionRetryTests {
 	@Test
 	void http2StreamOnAStaleConnectionIsSentAgainOnANewOne() throws Exception {
 		try (CountingServer server = CountingServer.http2(false)) {
-			this.runner.withBean("h2c", ClientHttpConnectorBuilderCustomizer.class, StaleConnectionRetryTests::h2c)
-				.run((context) -> {
-					WebClient client = client(context);
-					send(client, HttpMethod.GET, server.url("/close-second"), null);
-					awaitNoOpenStream(context);
-					// The server closes the socket when the second stream arrives: sent again, on a new one.
-					assertThat(send(client, HttpMethod.GET, server.url("/close-second"), null)).isEqualTo("ok");
-					assertThat(server.accepted()).isEqualTo(2);
-					assertThat(stale(context, "retried")).isEqualTo(1);
-					MutableSpan retried = spans(context, 2).get(1);
-					assertThat(retried.tag("conntrace.retry")).isEqualTo("stale-connection");
-					assertThat(retried.tag("conntrace.connection.reused")).isEqualTo("false");
-					assertThat(retried.tag("network.protocol.version")).isEqualTo("2");
-				});
+			this.h2cRunner.run((context) -> {
+				WebClient client = client(context);
+				send(client, HttpMethod.GET, server.url("/close-second"), null);
+				awaitNoOpenStream(context);
+				// The server closes the socket when the second stream arrives: sent again, on a new one.
+				assertThat(send(client, HttpMethod.GET, server.url("/close-second"), null)).isEqualTo("ok");
+				assertThat(server.accepted()).isEqualTo(2);
+				assertThat(stale(context, "retried")).isEqualTo(1);
+				MutableSpan retried = spans(context, 2).get(1);
+				assertThat(retried.tag("conntrace.retry")).isEqualTo("stale-connection");
+				assertThat(retried.tag("conntrace.connection.reused")).isEqualTo("false");
+				assertThat(retried.tag("network.protocol.version")).isEqualTo("2");
+			});
 		}
 	}
 
 	@Test
 	void http2StreamWhoseResponseHadStartedIsNeverSentAgain() throws Exception {
 		try (CountingServer server = CountingServer.http2(false)) {
-			this.runner.withBean("h2c", ClientHttpConnectorBuilderCustomizer.class, StaleConnectionRetryTests::h2c)
-				.run((context) -> {
-					WebClient client = client(context);
-					send(client, HttpMethod.GET, server.url("/close-during-second"), null);
-					awaitNoOpenStream(context);
-					Throwable failure = catchThrowable(
-							() -> send(client, HttpMethod.GET, server.url("/close-during-second"), null));
-					assertThat(failure).isNotNull();
-					assertThat(server.accepted()).isEqualTo(1);
-					assertThat(context.getBean(MeterRegistry.class).find("conntrace.stale.connections").counters())
-						.isEmpty();
-				});
+			this.h2cRunner.run((context) -> {
+				WebClient client = client(context);
+				send(client, HttpMethod.GET, server.url("/close-during-second"), null);
+				awaitNoOpenStream(context);
+				Throwable failure = catchThrowable(
+						() -> send(client, HttpMethod.GET, server.url("/close-during-second"), null));
+				assertThat(failure).isNotNull();
+				assertThat(server.accepted()).isEqualTo(1);
+				assertThat(context.getBean(MeterRegistry.class).find("conntrace.stale.connections").counters())
+					.isEmpty();
+			});
 		}
 	}
 
