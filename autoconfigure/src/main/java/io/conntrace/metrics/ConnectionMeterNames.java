@@ -19,8 +19,18 @@ public enum ConnectionMeterNames implements MeterDocumentation {
 	/** Time from asking the pool for a connection until one was ready, DNS, connect and TLS included. */
 	ACQUIRE("conntrace.acquire", Meter.Type.TIMER, null, Tags.REUSED, Tags.SERVER_ADDRESS, Tags.SERVER_PORT),
 
-	/** The part of acquire spent waiting for a free pool slot (the pool's pending-acquire time). */
+	/**
+	 * The part of acquire spent queued for a free pool slot (the pool's pending-acquire time), where it is
+	 * known (see {@code conntrace.pool.wait_ms}).
+	 */
 	POOL_WAIT("conntrace.pool.wait", Meter.Type.TIMER, null, Tags.SERVER_ADDRESS, Tags.SERVER_PORT),
+
+	/**
+	 * Requests cancelled before they got their connection, by the phase their acquire was in: {@code pool},
+	 * {@code dns}, {@code connect} or {@code tls}.
+	 */
+	ACQUIRE_CANCELLED("conntrace.acquire.cancelled", Meter.Type.COUNTER, "requests", Tags.PHASE,
+			Tags.SERVER_ADDRESS),
 
 	/** How long each connection lived, recorded when it closes (OpenTelemetry's name). */
 	CONNECTION_DURATION("http.client.connection.duration", Meter.Type.TIMER, null, Tags.CLOSE_REASON,
@@ -88,7 +98,7 @@ public enum ConnectionMeterNames implements MeterDocumentation {
 	enum Tags implements KeyName {
 
 		REUSED("reused"), SERVER_ADDRESS("server.address"), SERVER_PORT("server.port"), CLOSE_REASON("reason"),
-		CONNECTION_STATE("http.connection.state"), ACTION("action"), POOL_ID("id"), POOL_NAME("name"), REMOTE_ADDRESS("remote.address");
+		CONNECTION_STATE("http.connection.state"), ACTION("action"), PHASE("phase"), POOL_ID("id"), POOL_NAME("name"), REMOTE_ADDRESS("remote.address");
 
 		private final String key;
 

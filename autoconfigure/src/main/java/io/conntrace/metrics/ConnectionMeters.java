@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 import static io.conntrace.metrics.ConnectionMeterNames.ACQUIRE;
+import static io.conntrace.metrics.ConnectionMeterNames.ACQUIRE_CANCELLED;
 import static io.conntrace.metrics.ConnectionMeterNames.CONNECTION_DURATION;
 import static io.conntrace.metrics.ConnectionMeterNames.CONNECTION_REQUESTS;
 import static io.conntrace.metrics.ConnectionMeterNames.DNS_LOOKUP;
@@ -68,8 +69,21 @@ public final class ConnectionMeters implements ConnectionListener {
 		(reused ? meters.reusedRequests : meters.newRequests).increment();
 		if (acquireNanos >= 0) {
 			(reused ? meters.reusedAcquire : meters.newAcquire).record(acquireNanos, TimeUnit.NANOSECONDS);
-			meters.poolWait.record(poolWaitNanos, TimeUnit.NANOSECONDS);
+			if (poolWaitNanos >= 0) {
+				meters.poolWait.record(poolWaitNanos, TimeUnit.NANOSECONDS);
+			}
 		}
+	}
+
+	@Override
+	public void acquireCancelled(String host, int port, String phase) {
+		Counter.builder(ACQUIRE_CANCELLED.getName())
+			.description("Requests cancelled before they got their connection, by where their acquire was")
+			.baseUnit(ACQUIRE_CANCELLED.getBaseUnit())
+			.tags(this.servers.get(host, port).addressOnly)
+			.tag(ConnectionMeterNames.Tags.PHASE.asString(), phase)
+			.register(this.registry)
+			.increment();
 	}
 
 	@Override

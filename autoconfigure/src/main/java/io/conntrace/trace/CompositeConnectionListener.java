@@ -63,6 +63,18 @@ final class CompositeConnectionListener implements ConnectionListener {
 	}
 
 	@Override
+	public void acquireCancelled(String host, int port, String phase) {
+		for (ConnectionListener listener : this.listeners) {
+			try {
+				listener.acquireCancelled(host, port, phase);
+			}
+			catch (Throwable ex) {
+				Guard.failed(Hook.CANCEL, ex);
+			}
+		}
+	}
+
+	@Override
 	public void poolDisposing() {
 		for (ConnectionListener listener : this.listeners) {
 			try {

@@ -65,6 +65,15 @@ public interface ConnectionListener {
 	}
 
 	/**
+	 * A request was cancelled before it got its connection.
+	 * @param host the host the request named, empty if unknown
+	 * @param port the remote port, 0 if unknown
+	 * @param phase where its acquire was: {@code pool}, {@code dns}, {@code connect} or {@code tls}
+	 */
+	default void acquireCancelled(String host, int port, String phase) {
+	}
+
+	/**
 	 * The application's pool is being disposed: connections the client closes from now on close because
 	 * of it ({@link CloseReason#POOL_DISPOSED}).
 	 */

@@ -46,10 +46,27 @@ public enum ConnectionSpanAttributes implements KeyName {
 	ACQUIRE("conntrace.acquire_ms", Type.MILLIS),
 
 	/**
-	 * Part of acquire spent waiting for a free pool slot (HTTP/2: for a stream slot or for a connection
-	 * another request was opening): acquire minus the opening phases. Always present.
+	 * Part of acquire spent queued for a free pool slot (HTTP/2: for a stream slot or for a connection
+	 * another request was opening); 0 for a request that was served at once. Known where the pool reports
+	 * its waits (pools conntrace builds, or given {@code ConnectionTracing.pendingAcquireTimer()}); with
+	 * other pools only on reused connections, where it is the whole acquire.
 	 */
 	POOL_WAIT("conntrace.pool.wait_ms", Type.MILLIS),
+
+	/**
+	 * The part of acquire that was neither waiting for the pool nor DNS, connect or TLS: creating the pool
+	 * and the channel, handing the connection over; in a cold JVM mostly loading classes. Together with
+	 * those it adds up to acquire. Present whenever pool wait is.
+	 */
+	SETUP("conntrace.setup_ms", Type.MILLIS),
+
+	/**
+	 * Where the acquire was when the request was cancelled before it got its connection: {@code pool}
+	 * (queued or not yet dialling, or the new connection was being handed over), {@code dns},
+	 * {@code connect} or {@code tls}. Cancelled requests only, with acquire up to the cancel and the phases
+	 * that had completed.
+	 */
+	ACQUIRE_CANCELLED_IN("conntrace.acquire.cancelled_in", Type.TEXT),
 
 	/** Address resolution time. New connections that resolved a host name only. */
 	DNS("conntrace.dns_ms", Type.MILLIS),

@@ -25,6 +25,13 @@ final class ConnectionSpanFilter implements ObservationFilter {
 				Guard.check(Hook.SPAN);
 				SpanFacts.write(context, facts);
 			}
+			else {
+				CancelledAcquire cancelled = context.get(CancelledAcquire.KEY);
+				if (cancelled != null) {
+					Guard.check(Hook.SPAN);
+					cancelled.writeTo(SpanFacts.writer(context));
+				}
+			}
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.SPAN, ex);

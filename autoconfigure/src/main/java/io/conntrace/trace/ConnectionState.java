@@ -59,6 +59,12 @@ final class ConnectionState {
 	 */
 	volatile int requests;
 
+	/**
+	 * Whether the connection was opened for a request cancelled before it got it, and went to the pool
+	 * instead: its first request finds it open, as any reused connection.
+	 */
+	volatile boolean keptDial;
+
 	/** Whether the connection speaks HTTP/2, set when its first stream opens. */
 	volatile boolean http2;
 

@@ -25,9 +25,12 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 
 	private final boolean spans;
 
-	ConnectionTraceObserver(ConnectionListener listener, boolean spans) {
+	private final boolean keepCancelledDials;
+
+	ConnectionTraceObserver(ConnectionListener listener, boolean spans, boolean keepCancelledDials) {
 		this.listener = listener;
 		this.spans = spans;
+		this.keepCancelledDials = keepCancelledDials;
 	}
 
 	@Override
@@ -73,7 +76,7 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 		}
 	}
 
-	private static void acquired(Connection connection, boolean established) {
+	private void acquired(Connection connection, boolean established) {
 		try {
 			Guard.check(Hook.ACQUIRED);
 			ConnectionState state = ConnectionState.of(connection.channel());
@@ -83,10 +86,29 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 					state.established = now;
 				}
 				state.acquired = now;
+				if (established && this.keepCancelledDials) {
+					keepIfCancelled(connection, state);
+				}
 			}
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.ACQUIRED, ex);
+		}
+	}
+
+	/**
+	 * A new connection is ready, but the request it was opened for was cancelled meanwhile: Reactor Netty
+	 * would hand it to that request, find it cancelled and close it, throwing the dial away. Given back to
+	 * the pool instead (the release a finished request does), it serves the next request. Done here, before
+	 * Reactor Netty hands it over: it hands it over through the connection's owner, which the release
+	 * replaces. HTTP/1.1 only: an HTTP/2 connection belongs to the HTTP/2 pool, not to the request.
+	 */
+	private static void keepIfCancelled(Connection connection, ConnectionState state) {
+		AcquireStart start = contextOf(connection).getOrDefault(AcquireStart.KEY, null);
+		if (start != null && start.cancelled && !start.isBound() && connection instanceof ConnectionObserver pooled
+				&& connection.channel().isActive() && !Http2Streams.isHttp2(connection.channel())) {
+			state.keptDial = true;
+			pooled.onStateChange(connection, State.DISCONNECTING);
 		}
 	}
 
@@ -103,8 +125,10 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			}
 			int ordinal = state.requests + 1;
 			state.requests = ordinal;
-			long idle = (ordinal > 1) ? state.idleNanos() : -1;
-			bound(connection, channel, state, ordinal, state.acquired, idle, -1);
+			// A connection kept from a cancelled request's dial is reused by its first request: it was open.
+			boolean reused = ordinal > 1 || state.keptDial;
+			long idle = reused ? state.idleNanos() : -1;
+			bound(connection, channel, state, ordinal, reused, false, state.acquired, idle, -1);
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.CONFIGURED, ex);
@@ -137,7 +161,8 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			// Idle only when nothing else ran on the connection: the time since its last stream ended.
 			long idle = (ordinal > 1 && inFlight == 0 && state.released != 0 && !state.upgraded)
 					? now - state.released : -1;
-			bound(connection, connectionChannel, state, ordinal, now, idle, state.upgraded ? -1 : inFlight);
+			bound(connection, connectionChannel, state, ordinal, ordinal > 1, true, now, idle,
+					state.upgraded ? -1 : inFlight);
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.CONFIGURED, ex);
@@ -149,21 +174,23 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 	 * observation.
 	 * @param channel the connection's channel (on HTTP/2 the parent of the request's stream)
 	 * @param ordinal the request's ordinal on the connection, already counted in the state
+	 * @param reused whether the connection was open before the request asked for it
+	 * @param stream whether the request runs on an HTTP/2 stream
 	 * @param acquired when the request got its connection or stream
 	 * @param idle how long the connection had been idle before, -1 if not idle or unknown
 	 * @param streamsInFlight other HTTP/2 streams open on the connection, -1 on HTTP/1.1 or when unknown
 	 */
-	private void bound(Connection connection, Channel channel, ConnectionState state, int ordinal, long acquired,
-			long idle, int streamsInFlight) {
-		boolean reused = ordinal > 1;
+	private void bound(Connection connection, Channel channel, ConnectionState state, int ordinal, boolean reused,
+			boolean stream, long acquired, long idle, int streamsInFlight) {
 		ContextView context = contextOf(connection);
 		RequestAttempts attempts = context.getOrDefault(RequestAttempts.KEY, null);
 		if (attempts != null) {
 			attempts.bound(state, reused, idle);
 		}
-		long startNanos = AcquireStart.claim(context.getOrDefault(AcquireStart.KEY, null));
+		AcquireStart start = context.getOrDefault(AcquireStart.KEY, null);
+		long startNanos = AcquireStart.claim(start);
 		long acquire = AcquireStart.acquireNanos(startNanos, acquired);
-		long poolWait = AcquireStart.poolWaitNanos(startNanos, state, reused, acquired);
+		long poolWait = AcquireStart.poolWaitNanos(start, startNanos, reused, stream, acquired);
 		tellListener(state, reused, acquire, poolWait);
 		Observation observation = this.spans ? context.getOrDefault(ObservationThreadLocalAccessor.KEY, null) : null;
 		// Without a span behind the observation (no tracing handler), other handlers may still read the facts.
@@ -173,7 +200,7 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			// Put on every hop: a later hop's facts replace the earlier one's.
 			observation.getContext()
 				.put(RequestFacts.KEY, new RequestFacts(state, SpanFacts.fixedAttributes(channel, state), ordinal,
-						acquired, idle, acquire, poolWait, streamsInFlight));
+						reused, acquired, idle, acquire, poolWait, streamsInFlight));
 			SpanFacts.events(observation, state, reused, acquired);
 			FilterCheck.handedOver();
 		}

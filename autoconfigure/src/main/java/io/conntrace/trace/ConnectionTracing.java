@@ -2,20 +2,29 @@ package io.conntrace.trace;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 import io.micrometer.observation.ObservationFilter;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
-import reactor.core.publisher.Mono;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.netty.ChannelPipelineConfigurer;
 import reactor.netty.Connection;
+import reactor.netty.ConnectionObserver;
 import reactor.netty.http.client.HttpClient;
-import reactor.util.context.Context;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 
 /**
  * Instruments a Reactor Netty {@link HttpClient} so that every request it sends carries, on its own
@@ -37,22 +46,15 @@ public final class ConnectionTracing {
 	/** Marks a client (and so each of its channels) as instrumented, so instrumenting twice is harmless. */
 	private static final AttributeKey<Boolean> INSTRUMENTED = AttributeKey.valueOf("conntrace.instrumented");
 
-	private static final ConnectionTracing DEFAULT = new ConnectionTracing(ConnectionListener.NONE, true);
+	private static final ConnectionTracing DEFAULT = new ConnectionTracing(ConnectionListener.NONE, true, true);
 
-	/** Runs at subscription, when the request asks the pool: the start of its acquire. */
-	private static final Function<Context, Context> STAMP_ACQUIRE_START = (context) -> {
-		try {
-			Guard.check(Hook.ACQUIRE_START);
-			return context.put(AcquireStart.KEY, new AcquireStart(System.nanoTime()));
-		}
-		catch (Throwable ex) {
-			Guard.failed(Hook.ACQUIRE_START, ex);
-			return context;
-		}
-	};
+	private static final Logger logger = Loggers.getLogger(ConnectionTracing.class);
 
-	private static final Function<Mono<? extends Connection>, Mono<? extends Connection>> ACQUIRE_START = (
-			connect) -> connect.contextWrite(STAMP_ACQUIRE_START);
+	/** Pools that run {@link #pendingAcquireTimer()} for every host; weak, so a disposed pool is let go. */
+	private static final Set<ConnectionProvider> WAITS_TIMED = Collections
+		.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
+	private static final AtomicBoolean UNTIMED_TOLD = new AtomicBoolean();
 
 	private static final Consumer<Connection> RESOLVE_START = (connection) -> {
 		try {
@@ -88,19 +90,63 @@ public final class ConnectionTracing {
 
 	private final ConnectionTraceObserver observer;
 
-	private ConnectionTracing(ConnectionListener listener, boolean spans) {
-		this.channelInit = (observer, channel, remoteAddress) -> init(channel, remoteAddress, listener);
-		this.observer = new ConnectionTraceObserver(listener, spans);
+	private final AcquireWatch waitsTimed;
+
+	private final AcquireWatch waitsUntimed;
+
+	private ConnectionTracing(ConnectionListener listener, boolean spans, boolean keepCancelledDials) {
+		this.channelInit = (observer, channel, remoteAddress) -> dialFor(observer,
+				init(channel, remoteAddress, listener));
+		this.observer = new ConnectionTraceObserver(listener, spans, keepCancelledDials);
+		this.waitsTimed = new AcquireWatch(true, listener, spans);
+		this.waitsUntimed = new AcquireWatch(false, listener, spans);
+	}
+
+	/**
+	 * Return an instance whose clients also report to the given listener, and keep the connections opened
+	 * for requests cancelled before they got them.
+	 * @param listener receives every request's and connection's facts, for example to record metrics
+	 * @param spans whether to write the facts onto request observations
+	 * @return a new instance; keep it for the life of the application
+	 */
+	public static ConnectionTracing create(ConnectionListener listener, boolean spans) {
+		return new ConnectionTracing(listener, spans, true);
 	}
 
 	/**
 	 * Return an instance whose clients also report to the given listener.
 	 * @param listener receives every request's and connection's facts, for example to record metrics
 	 * @param spans whether to write the facts onto request observations
+	 * @param keepCancelledDials whether a connection opened for a request that was cancelled before it got
+	 * it goes into the pool for the next request (HTTP/1.1; Reactor Netty alone closes it)
 	 * @return a new instance; keep it for the life of the application
 	 */
-	public static ConnectionTracing create(ConnectionListener listener, boolean spans) {
-		return new ConnectionTracing(listener, spans);
+	public static ConnectionTracing create(ConnectionListener listener, boolean spans, boolean keepCancelledDials) {
+		return new ConnectionTracing(listener, spans, keepCancelledDials);
+	}
+
+	/**
+	 * Return the pending-acquire timer that lets conntrace tell the time a request spent queued for a pool
+	 * slot ({@code conntrace.pool.wait_ms}) from the time the pool spent setting up its connection
+	 * ({@code conntrace.setup_ms}), and take a cancelled request out of the queue at once. It schedules the
+	 * pool's acquire timeouts as Reactor Netty's default does. Set it on a pool's builder and on each of its
+	 * per-host specs, then tell conntrace with {@link #waitsTimed(ConnectionProvider)}; conntrace's own pool
+	 * does both.
+	 * @return the timer, shared by all pools
+	 */
+	public static BiFunction<Runnable, Duration, Disposable> pendingAcquireTimer() {
+		return PendingAcquireTimer.INSTANCE;
+	}
+
+	/**
+	 * Tell conntrace that the given pool runs {@link #pendingAcquireTimer()} for every host, so that its
+	 * new connections' pool wait is known. Call it before instrumenting clients on that pool.
+	 * @param provider a pool built with the timer
+	 * @return the same pool
+	 */
+	public static ConnectionProvider waitsTimed(ConnectionProvider provider) {
+		WAITS_TIMED.add(provider);
+		return provider;
 	}
 
 	/**
@@ -123,8 +169,17 @@ public final class ConnectionTracing {
 		if (client.configuration().attributes().containsKey(INSTRUMENTED)) {
 			return client;
 		}
+		ConnectionProvider provider = client.configuration().connectionProvider();
+		boolean timed = provider != null && WAITS_TIMED.contains(provider);
+		if (!timed && UNTIMED_TOLD.compareAndSet(false, true)) {
+			logger.info("conntrace: the pool " + ((provider != null) ? "'" + provider.name() + "' " : "")
+					+ "of an instrumented client does not report how long requests wait in its queue, so "
+					+ "conntrace.pool.wait_ms and conntrace.setup_ms are not written on its new connections "
+					+ "(see ConnectionTracing.pendingAcquireTimer(); conntrace's own pool reports them)");
+		}
 		return client.attr(INSTRUMENTED, Boolean.TRUE)
-			.mapConnect(ACQUIRE_START)
+			.mapConnect(timed ? this.waitsTimed : this.waitsUntimed)
+			.doOnConnect(AcquireWatch.CAPTURE_CONFIG)
 			.doOnChannelInit(this.channelInit)
 			.doOnResolve(RESOLVE_START)
 			.doAfterResolve(RESOLVE_END)
@@ -152,13 +207,32 @@ public final class ConnectionTracing {
 		return channel.hasAttr(INSTRUMENTED);
 	}
 
-	static void init(Channel channel, SocketAddress remoteAddress, ConnectionListener listener) {
+	/**
+	 * Link a new connection to the request it is opened for: the pool opens it with that request's context.
+	 * A cancel then knows which phase of the dial it interrupted.
+	 */
+	private static void dialFor(ConnectionObserver observer, @Nullable ConnectionState state) {
+		if (state == null) {
+			return;
+		}
+		try {
+			AcquireStart start = observer.currentContext().getOrDefault(AcquireStart.KEY, null);
+			if (start != null && !start.isBound()) {
+				start.dial = state;
+			}
+		}
+		catch (Throwable ex) {
+			Guard.failed(Hook.CHANNEL_INIT, ex);
+		}
+	}
+
+	static @Nullable ConnectionState init(Channel channel, SocketAddress remoteAddress, ConnectionListener listener) {
 		try {
 			Guard.check(Hook.CHANNEL_INIT);
 			if (!(channel instanceof DuplexChannel)) {
 				// HTTP/3 runs over QUIC on UDP: what conntrace reads off a stream socket would be wrong there.
 				UntracedTransport.warnOnce(channel);
-				return;
+				return null;
 			}
 			String host = "";
 			int port = 0;
@@ -169,11 +243,13 @@ public final class ConnectionTracing {
 				resolvesName = address.isUnresolved() && !NetUtil.isValidIpV4Address(host)
 						&& !NetUtil.isValidIpV6Address(host);
 			}
-			ConnectionState.attach(channel, host, port, resolvesName, listener);
+			ConnectionState state = ConnectionState.attach(channel, host, port, resolvesName, listener);
 			channel.pipeline().addFirst(ConnectionWatcher.NAME, ConnectionWatcher.INSTANCE);
+			return state;
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.CHANNEL_INIT, ex);
+			return null;
 		}
 	}
 

@@ -9,6 +9,12 @@ enum Hook {
 	/** Stamping the start of the pool acquire into the request's context. */
 	ACQUIRE_START,
 
+	/** The pool queued the request, or served, gave up on or cancelled a queued one. */
+	WAIT,
+
+	/** The request was cancelled, perhaps before it got its connection. */
+	CANCEL,
+
 	/** Setting up a new channel: state and the phase timer. */
 	CHANNEL_INIT,
 

@@ -9,6 +9,7 @@ import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_REUSED;
 import static io.conntrace.trace.ConnectionSpanAttributes.DNS;
 import static io.conntrace.trace.ConnectionSpanAttributes.HTTP2_STREAMS_IN_FLIGHT;
 import static io.conntrace.trace.ConnectionSpanAttributes.POOL_WAIT;
+import static io.conntrace.trace.ConnectionSpanAttributes.SETUP;
 import static io.conntrace.trace.ConnectionSpanAttributes.TLS;
 
 /**
@@ -34,6 +35,8 @@ final class RequestFacts {
 
 	private final int ordinal;
 
+	private final boolean reused;
+
 	/** Key and value pairs that never change for the connection (its id first), shared by its requests. */
 	private final String[] fixed;
 
@@ -44,6 +47,8 @@ final class RequestFacts {
 	private final long acquire;
 
 	private final long poolWait;
+
+	private final long setup;
 
 	private final long dns;
 
@@ -58,16 +63,17 @@ final class RequestFacts {
 	 * @param state the connection's state
 	 * @param fixed the connection's unchanging attributes
 	 * @param ordinal the request's ordinal on the connection (HTTP/2: its stream's), 1 for the first
+	 * @param reused whether the connection was open before the request asked for it
 	 * @param acquired when the request got its connection or stream
 	 * @param idle how long the connection had been idle before, -1 if new, not idle or unknown
 	 * @param acquire acquire time, -1 if unknown
 	 * @param poolWait pool wait, -1 if unknown
 	 * @param streamsInFlight other HTTP/2 streams open on the connection when this one opened, -1 on HTTP/1.1
 	 */
-	RequestFacts(ConnectionState state, String[] fixed, int ordinal, long acquired, long idle, long acquire,
-			long poolWait, int streamsInFlight) {
-		boolean reused = ordinal > 1;
+	RequestFacts(ConnectionState state, String[] fixed, int ordinal, boolean reused, long acquired, long idle,
+			long acquire, long poolWait, int streamsInFlight) {
 		this.ordinal = ordinal;
+		this.reused = reused;
 		this.fixed = fixed;
 		this.idle = idle;
 		this.streamsInFlight = streamsInFlight;
@@ -77,15 +83,17 @@ final class RequestFacts {
 		this.tls = reused ? -1 : state.tlsNanos();
 		this.acquire = acquire;
 		this.poolWait = poolWait;
+		this.setup = (acquire >= 0 && poolWait >= 0)
+				? Math.max(0, acquire - poolWait - positive(this.dns) - positive(this.connect) - positive(this.tls)) : -1;
 	}
 
-	private boolean reused() {
-		return this.ordinal > 1;
+	private static long positive(long nanos) {
+		return Math.max(nanos, 0);
 	}
 
 	/** Hand every attribute of {@link ConnectionSpanAttributes} this request has to the given writer. */
 	void writeTo(FactWriter attributes) {
-		attributes.flag(CONNECTION_REUSED, reused());
+		attributes.flag(CONNECTION_REUSED, this.reused);
 		for (int i = 0; i < this.fixed.length; i += 2) {
 			attributes.text(this.fixed[i], this.fixed[i + 1]);
 		}
@@ -100,13 +108,14 @@ final class RequestFacts {
 		duration(attributes, TLS, this.tls);
 		if (this.acquire >= 0) {
 			if (this.poolWait == this.acquire) {
-				// On a reused connection the whole acquire was waiting for it: one value serves both.
+				// All of the acquire was waiting (a stream behind others, a queued request): one value serves both.
 				attributes.sameMillis(ACQUIRE, POOL_WAIT, this.acquire);
 			}
 			else {
 				attributes.millis(ACQUIRE, this.acquire);
-				attributes.millis(POOL_WAIT, this.poolWait);
+				duration(attributes, POOL_WAIT, this.poolWait);
 			}
+			duration(attributes, SETUP, this.setup);
 		}
 	}
 

@@ -51,7 +51,7 @@ class CloseReasonTests {
 	@Test
 	void serverClosingAnIdleConnectionIsServerClosed() throws Exception {
 		try (CountingServer server = CountingServer.httpClosingIdleAfter(Duration.ofMillis(200));
-				TracedClient client = client(ConnectionProvider.create("plain", 4))) {
+				TracedClient client = client(TracedClient.pool("plain", 4))) {
 			client.getAndAwaitRelease(server.url("/"));
 			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.closed() == 1);
 			assertThat(this.recorder.awaitOne()).isEqualTo(new Closed(CloseReason.SERVER_CLOSED, 1, true));
@@ -61,7 +61,7 @@ class CloseReasonTests {
 	@Test
 	void disposingThePoolClosesAsClientClosedAfterPoolDisposing() throws Exception {
 		try (CountingServer server = CountingServer.http()) {
-			TracedClient client = client(ConnectionProvider.create("plain", 4));
+			TracedClient client = client(TracedClient.pool("plain", 4));
 			client.getAndAwaitRelease(server.url("/"));
 			client.close();
 			// Disposal completes only after the close was reported.
@@ -76,11 +76,11 @@ class CloseReasonTests {
 	}
 
 	private static ConnectionProvider pool(Duration maxIdle, Duration maxLife) {
-		return ConnectionProvider.builder("evicting")
+		return TracedClient.timed(ConnectionProvider.builder("evicting")
 			.maxConnections(4)
 			.evictionPredicate(ConnectionEviction.of(maxIdle, maxLife))
 			.evictInBackground(Duration.ofMillis(50))
-			.build();
+			);
 	}
 
 	record Closed(CloseReason reason, int requests, boolean lived) {

@@ -14,11 +14,11 @@ import reactor.netty.tcp.TcpServer;
  * each connection for a fixed delay. In front of a TLS server that first flight is the ServerHello,
  * so the handshake, and only the handshake, gets that much slower.
  */
-final class DelayingProxy implements AutoCloseable {
+public final class DelayingProxy implements AutoCloseable {
 
 	private final DisposableServer server;
 
-	DelayingProxy(int targetPort, Duration firstBytesDelay) {
+	public DelayingProxy(int targetPort, Duration firstBytesDelay) {
 		this.server = TcpServer.create().host("127.0.0.1").port(0).handle((in, out) -> TcpClient.newConnection()
 			.host("127.0.0.1")
 			.port(targetPort)
@@ -36,7 +36,7 @@ final class DelayingProxy implements AutoCloseable {
 			.bindNow();
 	}
 
-	int port() {
+	public int port() {
 		return this.server.port();
 	}
 

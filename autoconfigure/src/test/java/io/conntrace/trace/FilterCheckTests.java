@@ -43,7 +43,7 @@ class FilterCheckTests {
 	@Test
 	void missingFilterIsReportedOnce() throws Exception {
 		try (SpanCollector spans = SpanCollector.withoutConntraceFilter(); CountingServer server = CountingServer.http();
-				TracedClient client = new TracedClient(spans.registry(), ConnectionProvider.create("no-filter", 2),
+				TracedClient client = new TracedClient(spans.registry(), TracedClient.pool("no-filter", 2),
 						(httpClient) -> httpClient)) {
 			for (int i = 0; i < 5; i++) {
 				assertThat(client.get(server.url("/"))).isEqualTo("ok");
@@ -64,7 +64,7 @@ class FilterCheckTests {
 	@Test
 	void registeredFilterSilencesTheCheck() throws Exception {
 		try (SpanCollector spans = new SpanCollector(); CountingServer server = CountingServer.http();
-				TracedClient client = new TracedClient(spans.registry(), ConnectionProvider.create("filter", 2),
+				TracedClient client = new TracedClient(spans.registry(), TracedClient.pool("filter", 2),
 						(httpClient) -> httpClient)) {
 			for (int i = 0; i < 5; i++) {
 				assertThat(client.get(server.url("/"))).isEqualTo("ok");

@@ -67,7 +67,7 @@ class Http2GroundTruthTests {
 	@ValueSource(booleans = { false, true })
 	void everyStreamCarriesItsSocketsFacts(boolean tls) throws Exception {
 		try (CountingServer server = CountingServer.http2(tls);
-				TracedClient client = new TracedClient(this.spans.registry(), ConnectionProvider.create("h2", 50),
+				TracedClient client = new TracedClient(this.spans.registry(), TracedClient.pool("h2", 50),
 						http2(tls))) {
 			for (int i = 0; i < 10; i++) {
 				assertThat(client.get(server.url("/"))).isEqualTo("ok");
@@ -139,10 +139,10 @@ class Http2GroundTruthTests {
 	@ParameterizedTest(name = "tls={0}")
 	@ValueSource(booleans = { false, true })
 	void waitForAStreamSlotIsPoolWait(boolean tls) throws Exception {
-		ConnectionProvider oneStream = ConnectionProvider.builder("h2-one-stream")
+		ConnectionProvider oneStream = TracedClient.timed(ConnectionProvider.builder("h2-one-stream")
 			.maxConnections(1)
 			.allocationStrategy(Http2AllocationStrategy.builder().maxConnections(1).maxConcurrentStreams(1).build())
-			.build();
+			);
 		try (CountingServer server = CountingServer.http2(tls);
 				TracedClient client = new TracedClient(this.spans.registry(), oneStream, http2(tls))) {
 			// Warm: the connection exists, so no wait below is its opening.
@@ -174,9 +174,9 @@ class Http2GroundTruthTests {
 	@Test
 	void streamsWaitingForAConnectionBeingOpenedShowItAsPoolWait() throws Exception {
 		Duration injected = Duration.ofMillis(200);
-		ConnectionProvider strict = ConnectionProvider.builder("h2-strict")
+		ConnectionProvider strict = TracedClient.timed(ConnectionProvider.builder("h2-strict")
 			.allocationStrategy(Http2AllocationStrategy.builder().maxConnections(4).strictConnectionReuse(true).build())
-			.build();
+			);
 		try (DelayedDnsServer dns = new DelayedDnsServer(injected);
 				CountingServer server = CountingServer.http2(false);
 				TracedClient client = new TracedClient(this.spans.registry(), strict,
@@ -209,7 +209,7 @@ class Http2GroundTruthTests {
 	@Test
 	void streamAttemptsRecordReuseIdleAndTheResponseStart() throws Exception {
 		try (CountingServer server = CountingServer.http2(false);
-				TracedClient client = new TracedClient(this.spans.registry(), ConnectionProvider.create("attempts", 5),
+				TracedClient client = new TracedClient(this.spans.registry(), TracedClient.pool("attempts", 5),
 						http2(false))) {
 			RequestAttempts first = send(client, server.url("/"));
 			RequestAttempts second = send(client, server.url("/"));
@@ -239,7 +239,7 @@ class Http2GroundTruthTests {
 	@Test
 	void h2cUpgradeIsOneConnectionWhoseFirstRequestRanAsHttp11() throws Exception {
 		try (CountingServer server = CountingServer.http2Upgradable();
-				TracedClient client = new TracedClient(this.spans.registry(), ConnectionProvider.create("upgrade", 50),
+				TracedClient client = new TracedClient(this.spans.registry(), TracedClient.pool("upgrade", 50),
 						(c) -> c.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C))) {
 			for (int i = 0; i < 5; i++) {
 				assertThat(client.get(server.url("/"))).isEqualTo("ok");
@@ -265,7 +265,7 @@ class Http2GroundTruthTests {
 	@Test
 	void alpnFallbackToHttp11GivesHttp11Facts() throws Exception {
 		try (CountingServer server = CountingServer.https();
-				TracedClient client = new TracedClient(this.spans.registry(), ConnectionProvider.create("alpn", 50),
+				TracedClient client = new TracedClient(this.spans.registry(), TracedClient.pool("alpn", 50),
 						(c) -> c.protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
 							.secure((spec) -> spec.sslContext(Http2SslContextSpec.forClient()
 								.configure((builder) -> builder.trustManager(InsecureTrustManagerFactory.INSTANCE)))))) {

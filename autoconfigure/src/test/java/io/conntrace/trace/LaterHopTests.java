@@ -63,7 +63,7 @@ class LaterHopTests {
 
 	/** One request to warm a connection to {@code from}, then one sent there and redirected to {@code to}. */
 	private static List<MutableSpan> reuseThenRedirect(SpanCollector spans, CountingServer from, CountingServer to) {
-		try (TracedClient client = new TracedClient(spans.registry(), ConnectionProvider.create("hops", 4),
+		try (TracedClient client = new TracedClient(spans.registry(), TracedClient.pool("hops", 4),
 				(httpClient) -> httpClient.followRedirect(true))) {
 			assertThat(client.getAndAwaitRelease(from.url("/"))).isEqualTo("ok");
 			assertThat(client.get(from.url("/redirect?to=" + to.url("/")))).isEqualTo("ok");
@@ -89,7 +89,7 @@ class LaterHopTests {
 			}
 		}).observationFilter(ConnectionTracing.observationFilter());
 		try (CountingServer server = CountingServer.http();
-				TracedClient client = new TracedClient(registry, ConnectionProvider.create("untraced", 2),
+				TracedClient client = new TracedClient(registry, TracedClient.pool("untraced", 2),
 						(httpClient) -> httpClient)) {
 			assertThat(client.get(server.url("/"))).isEqualTo("ok");
 		}

@@ -51,7 +51,16 @@ final class TracedClient implements AutoCloseable {
 	}
 
 	TracedClient(ObservationRegistry registry) {
-		this(registry, ConnectionProvider.create("test", 50), UnaryOperator.identity());
+		this(registry, pool("test", 50), UnaryOperator.identity());
+	}
+
+	/** A pool that reports its waits, as conntrace's own does. */
+	static ConnectionProvider pool(String name, int maxConnections) {
+		return timed(ConnectionProvider.builder(name).maxConnections(maxConnections));
+	}
+
+	static ConnectionProvider timed(ConnectionProvider.Builder builder) {
+		return ConnectionTracing.waitsTimed(builder.pendingAcquireTimer(ConnectionTracing.pendingAcquireTimer()).build());
 	}
 
 	WebClient webClient() {

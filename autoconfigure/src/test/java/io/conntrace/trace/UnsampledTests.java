@@ -46,7 +46,7 @@ class UnsampledTests {
 					return true;
 				}
 			});
-			try (TracedClient client = new TracedClient(spans.registry(), ConnectionProvider.create("unsampled", 2),
+			try (TracedClient client = new TracedClient(spans.registry(), TracedClient.pool("unsampled", 2),
 					UnaryOperator.identity(), ConnectionTracing.create(listener, true))) {
 				assertThat(client.get(server.url("/"))).isEqualTo("ok");
 			}

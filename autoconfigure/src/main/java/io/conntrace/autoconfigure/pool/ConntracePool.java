@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.conntrace.trace.ConnectionListener;
+import io.conntrace.trace.ConnectionTracing;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -48,7 +49,7 @@ public final class ConntracePool implements SmartLifecycle, DisposableBean {
 			PoolLimits hostLimits = limits.with(host.getValue(), "conntrace.pool.hosts.[" + host.getKey() + "].");
 			builder.forRemoteHost(address, (spec) -> hostLimits.applyTo(spec, registrar));
 		}
-		this.provider = builder.build();
+		this.provider = ConnectionTracing.waitsTimed(builder.build());
 		this.listener = listener;
 	}
 

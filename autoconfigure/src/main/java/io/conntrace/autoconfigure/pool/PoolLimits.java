@@ -7,6 +7,7 @@ import io.conntrace.autoconfigure.PropertyCheck;
 import io.conntrace.autoconfigure.pool.PoolProperties.HostPool;
 import io.conntrace.autoconfigure.pool.PoolProperties.LeasingStrategy;
 import io.conntrace.trace.ConnectionEviction;
+import io.conntrace.trace.ConnectionTracing;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.Http2AllocationStrategy;
 import reactor.netty.resources.ConnectionProvider;
@@ -76,6 +77,8 @@ record PoolLimits(int maxConnections, int pendingAcquireMaxCount, Duration pendi
 			.pendingAcquireTimeout(this.pendingAcquireTimeout)
 			// Replaces maxIdleTime and maxLifeTime, and records which of them closed a connection.
 			.evictionPredicate(ConnectionEviction.of(this.maxIdleTime, this.maxLifeTime))
+			// Tells a request's wait for a slot from the pool's setup, and takes a cancelled one out of the queue.
+			.pendingAcquireTimer(ConnectionTracing.pendingAcquireTimer())
 			// Read by the HTTP/2 pool; an HTTP/1.1 pool takes from it only max-connections, the same as above.
 			.allocationStrategy(http2Strategy());
 		if (this.leasingStrategy == LeasingStrategy.LIFO) {

@@ -60,6 +60,14 @@ public class PoolProperties {
 	private @Nullable Duration evictInBackground;
 
 	/**
+	 * Whether a connection opened for a request that was cancelled before it got it (a timeout, a client
+	 * gone) goes into the pool for the next request, rather than being closed with its handshake already
+	 * paid for. HTTP/1.1 connections of every instrumented client; bounded by the connect timeout and the
+	 * pool's limits, as any connection being opened.
+	 */
+	private boolean keepCancelledDials = true;
+
+	/**
 	 * Overrides of the limits for single remote hosts, keyed by "host:port" (in properties files written
 	 * in brackets, for example conntrace.pool.hosts.[api.example.com:443].max-connections=100).
 	 */
@@ -132,6 +140,14 @@ public class PoolProperties {
 
 	public void setEvictInBackground(@Nullable Duration evictInBackground) {
 		this.evictInBackground = evictInBackground;
+	}
+
+	public boolean isKeepCancelledDials() {
+		return this.keepCancelledDials;
+	}
+
+	public void setKeepCancelledDials(boolean keepCancelledDials) {
+		this.keepCancelledDials = keepCancelledDials;
 	}
 
 	public Map<String, HostPool> getHosts() {

@@ -32,10 +32,18 @@ import org.springframework.web.reactive.function.client.WebClient;
 @EnableConfigurationProperties({ ConntraceProperties.class, TraceProperties.class })
 public final class ConnectionTraceAutoConfiguration {
 
+	/**
+	 * {@code conntrace.pool.keep-cancelled-dials} is read here, not from the pool's properties: it applies to
+	 * every instrumented client, on conntrace's pool or not.
+	 */
 	@Bean
 	ConnectionTracing conntraceConnectionTracing(TraceProperties properties,
-			ObjectProvider<ConnectionListener> listener) {
-		return ConnectionTracing.create(ConnectionListener.of(listener.orderedStream().toList()), properties.isEnabled());
+			ObjectProvider<ConnectionListener> listener, Environment environment) {
+		boolean keepCancelledDials = Binder.get(environment)
+			.bind("conntrace.pool.keep-cancelled-dials", Boolean.class)
+			.orElse(true);
+		return ConnectionTracing.create(ConnectionListener.of(listener.orderedStream().toList()), properties.isEnabled(),
+				keepCancelledDials);
 	}
 
 	/** Boot registers every {@link ObservationFilter} bean on the application's observation registry. */

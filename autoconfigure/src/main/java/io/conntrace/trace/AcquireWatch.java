@@ -1,0 +1,193 @@
+package io.conntrace.trace;
+
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoOperator;
+import reactor.netty.Connection;
+import reactor.netty.http.client.HttpClientConfig;
+import reactor.util.context.Context;
+
+/**
+ * Wraps a client's connect ({@code mapConnect}): at subscription, when the request asks the pool, it puts
+ * the request's {@link AcquireStart} into its context; on a cancel before the request was bound to a
+ * connection (a {@code timeout()}, a client gone), it takes a queued request out of the pool's queue,
+ * records where the acquire was ({@link CancelledAcquire}) and tells the listener. One instance per
+ * {@link ConnectionTracing} and kind of pool: Reactor Netty makes it part of the pool key.
+ */
+final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? extends Connection>> {
+
+	/**
+	 * The request being subscribed on this thread, for {@link #CAPTURE_CONFIG}: Reactor Netty runs
+	 * {@code doOnConnect} synchronously inside the subscription this watch makes, with the request's own
+	 * configuration (its URI), which nothing else hands over before a connection exists.
+	 */
+	private static final ThreadLocal<AcquireStart> SUBSCRIBING = new ThreadLocal<>();
+
+	/** {@code doOnConnect}: keeps the request's configuration, read only if it is cancelled before any dial. */
+	static final Consumer<HttpClientConfig> CAPTURE_CONFIG = (config) -> {
+		AcquireStart start = SUBSCRIBING.get();
+		if (start != null) {
+			start.config = config;
+		}
+	};
+
+	private final boolean waitsTimed;
+
+	private final ConnectionListener listener;
+
+	private final boolean spans;
+
+	AcquireWatch(boolean waitsTimed, ConnectionListener listener, boolean spans) {
+		this.waitsTimed = waitsTimed;
+		this.listener = listener;
+		this.spans = spans;
+	}
+
+	@Override
+	public Mono<? extends Connection> apply(Mono<? extends Connection> connect) {
+		return new Watched(connect, this);
+	}
+
+	/** Runs when the request is cancelled; the request's own cancel goes on whatever happens here. */
+	private void cancelled(@Nullable AcquireStart start, Context context) {
+		try {
+			Guard.check(Hook.CANCEL);
+			if (start == null || start.isBound()) {
+				return;
+			}
+			start.cancelled = true;
+			long now = System.nanoTime();
+			// A queued request would otherwise stay in the queue, holding a place, until a connection came and
+			// Reactor Netty closed it for want of a request.
+			Subscription borrower = start.takePendingBorrower();
+			if (borrower != null) {
+				borrower.cancel();
+			}
+			CancelledAcquire facts = new CancelledAcquire(start, now);
+			tellListener(facts);
+			Observation observation = this.spans ? context.getOrDefault(ObservationThreadLocalAccessor.KEY, null)
+					: null;
+			if (observation != null && !observation.isNoop()
+					&& (!TracingSpan.AVAILABLE || TracingSpan.recording(observation))) {
+				observation.getContext().put(CancelledAcquire.KEY, facts);
+			}
+		}
+		catch (Throwable ex) {
+			Guard.failed(Hook.CANCEL, ex);
+		}
+	}
+
+	private void tellListener(CancelledAcquire facts) {
+		try {
+			this.listener.acquireCancelled(facts.host(), facts.port(), facts.phase());
+		}
+		catch (Throwable ex) {
+			Guard.failed(Hook.CANCEL, ex);
+		}
+	}
+
+	private static final class Watched extends MonoOperator<Connection, Connection> {
+
+		private final AcquireWatch watch;
+
+		Watched(Mono<? extends Connection> source, AcquireWatch watch) {
+			super(source);
+			this.watch = watch;
+		}
+
+		@Override
+		public void subscribe(CoreSubscriber<? super Connection> actual) {
+			AcquireStart start = null;
+			Context context = actual.currentContext();
+			try {
+				Guard.check(Hook.ACQUIRE_START);
+				start = new AcquireStart(System.nanoTime(), this.watch.waitsTimed);
+				context = context.put(AcquireStart.KEY, start);
+			}
+			catch (Throwable ex) {
+				Guard.failed(Hook.ACQUIRE_START, ex);
+			}
+			SUBSCRIBING.set(start);
+			try {
+				this.source.subscribe(new Watcher(actual, context, start, this.watch));
+			}
+			finally {
+				SUBSCRIBING.remove();
+			}
+		}
+
+	}
+
+	private static final class Watcher implements CoreSubscriber<Connection>, Subscription {
+
+		private final CoreSubscriber<? super Connection> actual;
+
+		private final Context context;
+
+		private final @Nullable AcquireStart start;
+
+		private final AcquireWatch watch;
+
+		private @Nullable Subscription upstream;
+
+		Watcher(CoreSubscriber<? super Connection> actual, Context context, @Nullable AcquireStart start,
+				AcquireWatch watch) {
+			this.actual = actual;
+			this.context = context;
+			this.start = start;
+			this.watch = watch;
+		}
+
+		@Override
+		public Context currentContext() {
+			return this.context;
+		}
+
+		@Override
+		public void onSubscribe(Subscription subscription) {
+			this.upstream = subscription;
+			this.actual.onSubscribe(this);
+		}
+
+		@Override
+		public void onNext(Connection connection) {
+			this.actual.onNext(connection);
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			this.actual.onError(error);
+		}
+
+		@Override
+		public void onComplete() {
+			this.actual.onComplete();
+		}
+
+		@Override
+		public void request(long n) {
+			Subscription upstream = this.upstream;
+			if (upstream != null) {
+				upstream.request(n);
+			}
+		}
+
+		@Override
+		public void cancel() {
+			this.watch.cancelled(this.start, this.context);
+			Subscription upstream = this.upstream;
+			if (upstream != null) {
+				upstream.cancel();
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,145 @@
+package io.conntrace.trace;
+
+import java.net.URI;
+
+import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.HttpClientConfig;
+
+import static io.conntrace.trace.ConnectionSpanAttributes.ACQUIRE;
+import static io.conntrace.trace.ConnectionSpanAttributes.ACQUIRE_CANCELLED_IN;
+import static io.conntrace.trace.ConnectionSpanAttributes.CONNECT;
+import static io.conntrace.trace.ConnectionSpanAttributes.DNS;
+import static io.conntrace.trace.ConnectionSpanAttributes.POOL_WAIT;
+import static io.conntrace.trace.ConnectionSpanAttributes.TLS;
+
+/**
+ * The facts of a request cancelled before it got its connection: where its acquire was (see
+ * {@link #phase()}), how long it had run, and the phases of the connection being opened for it that had
+ * completed. Taken at the cancel, written onto the span as the observation stops. Immutable.
+ */
+final class CancelledAcquire {
+
+	static final Class<CancelledAcquire> KEY = CancelledAcquire.class;
+
+	/** The values of {@code conntrace.acquire.cancelled_in} and of the counter's {@code phase} tag. */
+	static final String POOL = "pool";
+
+	static final String DNS_PHASE = "dns";
+
+	static final String CONNECT_PHASE = "connect";
+
+	static final String TLS_PHASE = "tls";
+
+	private final String phase;
+
+	private final String host;
+
+	private final int port;
+
+	private final long acquire;
+
+	private final long poolWait;
+
+	private final long dns;
+
+	private final long connect;
+
+	private final long tls;
+
+	CancelledAcquire(AcquireStart start, long now) {
+		ConnectionState dial = start.dial;
+		this.phase = phase(dial);
+		this.acquire = now - start.nanos;
+		this.poolWait = start.waitsTimed ? Math.min(start.waitedNanos(now), this.acquire) : -1;
+		if (dial != null) {
+			this.host = dial.host;
+			this.port = dial.port;
+			this.dns = dial.dnsNanos();
+			this.connect = dial.connectNanos();
+			this.tls = dial.tlsNanos();
+		}
+		else {
+			URI uri = uri(start.config);
+			this.host = (uri != null && uri.getHost() != null) ? uri.getHost() : "";
+			this.port = (uri != null) ? port(uri) : 0;
+			this.dns = -1;
+			this.connect = -1;
+			this.tls = -1;
+		}
+	}
+
+	/**
+	 * The phase the acquire was in: {@code pool} before any connection was being opened for it (queued, or
+	 * the pool setting up) and after it was ready (being handed over); else the first phase of the dial
+	 * that had not completed.
+	 */
+	private static String phase(@Nullable ConnectionState dial) {
+		if (dial == null) {
+			return POOL;
+		}
+		if (dial.resolvesName && dial.resolveEnd == 0) {
+			return DNS_PHASE;
+		}
+		if (dial.connectEnd == 0) {
+			return CONNECT_PHASE;
+		}
+		// Connected but not usable yet: only a TLS handshake runs in between.
+		return (dial.tlsEnd == 0 && dial.established == 0) ? TLS_PHASE : POOL;
+	}
+
+	/** The request's URI, parsed only here, on a cancel; its host and port are all that is kept. */
+	private static @Nullable URI uri(@Nullable HttpClientConfig config) {
+		if (config == null) {
+			return null;
+		}
+		try {
+			String uri = config.uri();
+			URI parsed = (uri != null) ? URI.create(uri) : null;
+			if ((parsed == null || parsed.getHost() == null) && config.baseUrl() != null) {
+				parsed = URI.create(config.baseUrl());
+			}
+			return parsed;
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private static int port(URI uri) {
+		if (uri.getPort() >= 0) {
+			return uri.getPort();
+		}
+		String scheme = uri.getScheme();
+		return ("https".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme)) ? 443 : 80;
+	}
+
+	String phase() {
+		return this.phase;
+	}
+
+	String host() {
+		return this.host;
+	}
+
+	int port() {
+		return this.port;
+	}
+
+	void writeTo(FactWriter attributes) {
+		attributes.text(ACQUIRE_CANCELLED_IN.asString(), this.phase);
+		attributes.millis(ACQUIRE, this.acquire);
+		if (this.poolWait >= 0) {
+			attributes.millis(POOL_WAIT, this.poolWait);
+		}
+		if (this.dns >= 0) {
+			attributes.millis(DNS, this.dns);
+		}
+		if (this.connect >= 0) {
+			attributes.millis(CONNECT, this.connect);
+		}
+		if (this.tls >= 0) {
+			attributes.millis(TLS, this.tls);
+		}
+	}
+
+}
