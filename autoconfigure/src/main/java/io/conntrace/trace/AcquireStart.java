@@ -2,7 +2,6 @@ package io.conntrace.trace;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
-import reactor.netty.http.client.HttpClientConfig;
 
 /**
  * One request's acquire, from the moment it asked the pool for a connection until it got one (or was
@@ -38,19 +37,8 @@ final class AcquireStart {
 	/** The connection opened for this request, once its channel exists. */
 	volatile @Nullable ConnectionState dial;
 
-	/** The request's configuration, for its remote address should it be cancelled before any dial. */
-	volatile @Nullable HttpClientConfig config;
-
-	/** The pool's borrower while the request is queued: cancelling it takes the request out of the queue. */
-	private @Nullable Subscription pendingBorrower;
-
-	/** Queued time of closed waits. Waits are rare, so their bookkeeping is synchronized on this. */
-	private long waitedNanos;
-
-	private long waitingSince;
-
-	/** Open waits: an HTTP/2 stream's wait can hold a wait on its pool of connections inside it. */
-	private int waits;
+	/** Made when the pool first queues the request: most requests are never queued and pay nothing. */
+	private @Nullable Waits waits;
 
 	AcquireStart(long nanos, boolean waitsTimed) {
 		this.nanos = nanos;
@@ -74,32 +62,42 @@ final class AcquireStart {
 	}
 
 	synchronized void waitStarted(Subscription borrower) {
-		if (this.waits++ == 0) {
-			this.waitingSince = System.nanoTime();
+		Waits waits = this.waits;
+		if (waits == null) {
+			waits = new Waits();
+			this.waits = waits;
 		}
-		this.pendingBorrower = borrower;
+		if (waits.open++ == 0) {
+			waits.since = System.nanoTime();
+		}
+		waits.borrower = borrower;
 	}
 
 	synchronized void waitEnded() {
-		if (this.waits > 0 && --this.waits == 0) {
-			this.waitedNanos += System.nanoTime() - this.waitingSince;
-			this.pendingBorrower = null;
+		Waits waits = this.waits;
+		if (waits != null && waits.open > 0 && --waits.open == 0) {
+			waits.closedNanos += System.nanoTime() - waits.since;
+			waits.borrower = null;
 		}
 	}
 
 	/** Queued time until {@code now}, a wait still open included. */
 	synchronized long waitedNanos(long now) {
-		return this.waitedNanos + ((this.waits > 0) ? Math.max(0, now - this.waitingSince) : 0);
-	}
-
-	synchronized boolean isWaiting() {
-		return this.waits > 0;
+		Waits waits = this.waits;
+		if (waits == null) {
+			return 0;
+		}
+		return waits.closedNanos + ((waits.open > 0) ? Math.max(0, now - waits.since) : 0);
 	}
 
 	/** The borrower of a wait still open, taken so only one caller cancels it. */
 	synchronized @Nullable Subscription takePendingBorrower() {
-		Subscription borrower = this.pendingBorrower;
-		this.pendingBorrower = null;
+		Waits waits = this.waits;
+		if (waits == null) {
+			return null;
+		}
+		Subscription borrower = waits.borrower;
+		waits.borrower = null;
 		return borrower;
 	}
 
@@ -131,6 +129,21 @@ final class AcquireStart {
 			return Math.min(start.waitedNanos(acquired), acquired - startNanos);
 		}
 		return reused ? acquired - startNanos : -1;
+	}
+
+	/** The request's time in the pool's queue; guarded by its {@link AcquireStart}. */
+	private static final class Waits {
+
+		/** The pool's borrower while the request is queued: cancelling it takes the request out of the queue. */
+		@Nullable Subscription borrower;
+
+		long closedNanos;
+
+		long since;
+
+		/** Open waits: an HTTP/2 stream's wait can hold a wait on its pool of connections inside it. */
+		int open;
+
 	}
 
 }

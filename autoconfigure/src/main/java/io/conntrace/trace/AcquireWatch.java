@@ -1,6 +1,5 @@
 package io.conntrace.trace;
 
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.micrometer.observation.Observation;
@@ -11,7 +10,6 @@ import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoOperator;
 import reactor.netty.Connection;
-import reactor.netty.http.client.HttpClientConfig;
 import reactor.util.context.Context;
 
 /**
@@ -22,21 +20,6 @@ import reactor.util.context.Context;
  * {@link ConnectionTracing} and kind of pool: Reactor Netty makes it part of the pool key.
  */
 final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? extends Connection>> {
-
-	/**
-	 * The request being subscribed on this thread, for {@link #CAPTURE_CONFIG}: Reactor Netty runs
-	 * {@code doOnConnect} synchronously inside the subscription this watch makes, with the request's own
-	 * configuration (its URI), which nothing else hands over before a connection exists.
-	 */
-	private static final ThreadLocal<AcquireStart> SUBSCRIBING = new ThreadLocal<>();
-
-	/** {@code doOnConnect}: keeps the request's configuration, read only if it is cancelled before any dial. */
-	static final Consumer<HttpClientConfig> CAPTURE_CONFIG = (config) -> {
-		AcquireStart start = SUBSCRIBING.get();
-		if (start != null) {
-			start.config = config;
-		}
-	};
 
 	private final boolean waitsTimed;
 
@@ -56,7 +39,7 @@ final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? 
 	}
 
 	/** Runs when the request is cancelled; the request's own cancel goes on whatever happens here. */
-	private void cancelled(@Nullable AcquireStart start, Context context) {
+	private void cancelled(@Nullable AcquireStart start, Context context, Mono<? extends Connection> connect) {
 		try {
 			Guard.check(Hook.CANCEL);
 			if (start == null || start.isBound()) {
@@ -70,7 +53,8 @@ final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? 
 			if (borrower != null) {
 				borrower.cancel();
 			}
-			CancelledAcquire facts = new CancelledAcquire(start, now);
+			CancelledAcquire facts = new CancelledAcquire(start, now,
+					(start.dial == null) ? RequestTarget.of(connect) : null);
 			tellListener(facts);
 			Observation observation = this.spans ? context.getOrDefault(ObservationThreadLocalAccessor.KEY, null)
 					: null;
@@ -102,6 +86,10 @@ final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? 
 			this.watch = watch;
 		}
 
+		Mono<? extends Connection> source() {
+			return this.source;
+		}
+
 		@Override
 		public void subscribe(CoreSubscriber<? super Connection> actual) {
 			AcquireStart start = null;
@@ -114,13 +102,7 @@ final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? 
 			catch (Throwable ex) {
 				Guard.failed(Hook.ACQUIRE_START, ex);
 			}
-			SUBSCRIBING.set(start);
-			try {
-				this.source.subscribe(new Watcher(actual, context, start, this.watch));
-			}
-			finally {
-				SUBSCRIBING.remove();
-			}
+			this.source.subscribe(new Watcher(actual, context, start, this));
 		}
 
 	}
@@ -133,16 +115,16 @@ final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? 
 
 		private final @Nullable AcquireStart start;
 
-		private final AcquireWatch watch;
+		private final Watched watched;
 
 		private @Nullable Subscription upstream;
 
 		Watcher(CoreSubscriber<? super Connection> actual, Context context, @Nullable AcquireStart start,
-				AcquireWatch watch) {
+				Watched watched) {
 			this.actual = actual;
 			this.context = context;
 			this.start = start;
-			this.watch = watch;
+			this.watched = watched;
 		}
 
 		@Override
@@ -181,7 +163,7 @@ final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? 
 
 		@Override
 		public void cancel() {
-			this.watch.cancelled(this.start, this.context);
+			this.watched.watch.cancelled(this.start, this.context, this.watched.source());
 			Subscription upstream = this.upstream;
 			if (upstream != null) {
 				upstream.cancel();

@@ -46,7 +46,12 @@ final class CancelledAcquire {
 
 	private final long tls;
 
-	CancelledAcquire(AcquireStart start, long now) {
+	/**
+	 * @param start the request's acquire
+	 * @param now when it was cancelled
+	 * @param config the request's configuration, for its server when no connection was being opened for it
+	 */
+	CancelledAcquire(AcquireStart start, long now, @Nullable HttpClientConfig config) {
 		ConnectionState dial = start.dial;
 		this.phase = phase(dial);
 		this.acquire = now - start.nanos;
@@ -59,7 +64,7 @@ final class CancelledAcquire {
 			this.tls = dial.tlsNanos();
 		}
 		else {
-			URI uri = uri(start.config);
+			URI uri = uri(config);
 			this.host = (uri != null && uri.getHost() != null) ? uri.getHost() : "";
 			this.port = (uri != null) ? port(uri) : 0;
 			this.dns = -1;

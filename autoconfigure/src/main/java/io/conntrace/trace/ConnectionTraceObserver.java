@@ -183,11 +183,15 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 	private void bound(Connection connection, Channel channel, ConnectionState state, int ordinal, boolean reused,
 			boolean stream, long acquired, long idle, int streamsInFlight) {
 		ContextView context = contextOf(connection);
+		AcquireStart start = context.getOrDefault(AcquireStart.KEY, null);
+		if (start != null && start.cancelled) {
+			// An HTTP/2 stream opened for a request already cancelled: nobody sends on it, nothing to tell.
+			return;
+		}
 		RequestAttempts attempts = context.getOrDefault(RequestAttempts.KEY, null);
 		if (attempts != null) {
 			attempts.bound(state, reused, idle);
 		}
-		AcquireStart start = context.getOrDefault(AcquireStart.KEY, null);
 		long startNanos = AcquireStart.claim(start);
 		long acquire = AcquireStart.acquireNanos(startNanos, acquired);
 		long poolWait = AcquireStart.poolWaitNanos(start, startNanos, reused, stream, acquired);

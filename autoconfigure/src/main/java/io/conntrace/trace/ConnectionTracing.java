@@ -131,7 +131,8 @@ public final class ConnectionTracing {
 	 * ({@code conntrace.setup_ms}), and take a cancelled request out of the queue at once. It schedules the
 	 * pool's acquire timeouts as Reactor Netty's default does. Set it on a pool's builder and on each of its
 	 * per-host specs, then tell conntrace with {@link #waitsTimed(ConnectionProvider)}; conntrace's own pool
-	 * does both.
+	 * does both. The pool runs it only while its pending-acquire timeout is positive (Reactor Netty's
+	 * default, 45 s, is).
 	 * @return the timer, shared by all pools
 	 */
 	public static BiFunction<Runnable, Duration, Disposable> pendingAcquireTimer() {
@@ -179,7 +180,6 @@ public final class ConnectionTracing {
 		}
 		return client.attr(INSTRUMENTED, Boolean.TRUE)
 			.mapConnect(timed ? this.waitsTimed : this.waitsUntimed)
-			.doOnConnect(AcquireWatch.CAPTURE_CONFIG)
 			.doOnChannelInit(this.channelInit)
 			.doOnResolve(RESOLVE_START)
 			.doAfterResolve(RESOLVE_END)

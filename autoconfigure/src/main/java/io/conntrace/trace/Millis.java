@@ -7,11 +7,17 @@ package io.conntrace.trace;
  */
 final class Millis {
 
+	/** Most requests wait for nothing: one string serves them all. */
+	private static final String ZERO = "0.000";
+
 	private Millis() {
 	}
 
 	static String format(long nanos) {
 		long micros = (Math.max(nanos, 0) + 500) / 1000;
+		if (micros == 0) {
+			return ZERO;
+		}
 		long whole = micros / 1000;
 		int fraction = (int) (micros % 1000);
 		String padding = (fraction < 10) ? "00" : (fraction < 100) ? "0" : "";

@@ -110,12 +110,18 @@ final class RequestFacts {
 			if (this.poolWait == this.acquire) {
 				// All of the acquire was waiting (a stream behind others, a queued request): one value serves both.
 				attributes.sameMillis(ACQUIRE, POOL_WAIT, this.acquire);
+				duration(attributes, SETUP, this.setup);
+			}
+			else if (this.setup == this.acquire) {
+				// A pooled connection handed over at once, the common case: no wait, the acquire was the handover.
+				attributes.sameMillis(ACQUIRE, SETUP, this.acquire);
+				attributes.millis(POOL_WAIT, this.poolWait);
 			}
 			else {
 				attributes.millis(ACQUIRE, this.acquire);
 				duration(attributes, POOL_WAIT, this.poolWait);
+				duration(attributes, SETUP, this.setup);
 			}
-			duration(attributes, SETUP, this.setup);
 		}
 	}
 

@@ -78,6 +78,7 @@ record PoolLimits(int maxConnections, int pendingAcquireMaxCount, Duration pendi
 			// Replaces maxIdleTime and maxLifeTime, and records which of them closed a connection.
 			.evictionPredicate(ConnectionEviction.of(this.maxIdleTime, this.maxLifeTime))
 			// Tells a request's wait for a slot from the pool's setup, and takes a cancelled one out of the queue.
+			// The pool runs it only with a positive pending-acquire timeout, which the check above requires.
 			.pendingAcquireTimer(ConnectionTracing.pendingAcquireTimer())
 			// Read by the HTTP/2 pool; an HTTP/1.1 pool takes from it only max-connections, the same as above.
 			.allocationStrategy(http2Strategy());
