@@ -60,10 +60,9 @@ final class Http2Scenario implements Scenario, AutoCloseable {
 	}
 
 	/** Streams on the open connection before another is opened, as conntrace's own pool does by default. */
-	private static ConnectionProvider pool() {
+	private static ConnectionProvider.Builder pool() {
 		return ConnectionProvider.builder("http2-demo")
-			.allocationStrategy(Http2AllocationStrategy.builder().maxConnections(4).strictConnectionReuse(true).build())
-			.build();
+			.allocationStrategy(Http2AllocationStrategy.builder().maxConnections(4).strictConnectionReuse(true).build());
 	}
 
 	@Override

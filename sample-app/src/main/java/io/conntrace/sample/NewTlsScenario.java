@@ -43,7 +43,7 @@ final class NewTlsScenario implements Scenario, AutoCloseable {
 
 	@Override
 	public Mono<List<String>> run() {
-		return this.clients.withNewPool(() -> ConnectionProvider.create("new-tls", 1),
+		return this.clients.withNewPool(() -> ConnectionProvider.builder("new-tls").maxConnections(1),
 				OwnPoolClients::trustingDemoCertificates,
 				(client) -> Requests.sequential(client, this.target.url("/"), 2, this.properties.pause()));
 	}

@@ -35,14 +35,16 @@ final class OwnPoolClients {
 
 	/**
 	 * Run {@code scenario} with a WebClient on a new pool, and dispose of the pool when it is done.
-	 * @param pool creates the run's pool
+	 * @param pool the run's pool, built here with conntrace's pending-acquire timer so that its spans tell
+	 * the wait for a slot from the pool's setup, as on conntrace's own pool
 	 * @param customizer the run's Reactor Netty client settings
 	 * @param scenario the requests to send
 	 * @return what the scenario returned
 	 */
-	<T> Mono<T> withNewPool(Supplier<ConnectionProvider> pool, UnaryOperator<HttpClient> customizer,
+	<T> Mono<T> withNewPool(Supplier<ConnectionProvider.Builder> pool, UnaryOperator<HttpClient> customizer,
 			Function<WebClient, Mono<T>> scenario) {
-		return Mono.usingWhen(Mono.fromSupplier(pool),
+		return Mono.usingWhen(Mono.fromSupplier(() -> ConnectionTracing
+			.waitsTimed(pool.get().pendingAcquireTimer(ConnectionTracing.pendingAcquireTimer()).build())),
 				(provider) -> scenario.apply(webClient(customizer.apply(HttpClient.create(provider)))),
 				ConnectionProvider::disposeLater);
 	}

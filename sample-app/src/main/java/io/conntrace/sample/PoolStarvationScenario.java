@@ -54,14 +54,13 @@ final class PoolStarvationScenario implements Scenario, AutoCloseable {
 				(client) -> Flux.range(0, burst).flatMap((index) -> Requests.get(client, url), burst).collectList());
 	}
 
-	private ConnectionProvider smallPool() {
+	private ConnectionProvider.Builder smallPool() {
 		int burst = this.properties.starvationBurst();
 		return ConnectionProvider.builder("pool-starvation")
 			.maxConnections(this.properties.starvationPoolSize())
 			// Reactor Netty's default queue is twice the pool size; this burst would overflow it.
 			.pendingAcquireMaxCount(burst)
-			.pendingAcquireTimeout(Duration.ofSeconds(10))
-			.build();
+			.pendingAcquireTimeout(Duration.ofSeconds(10));
 	}
 
 	@Override

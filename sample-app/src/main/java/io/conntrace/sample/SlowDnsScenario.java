@@ -62,7 +62,7 @@ final class SlowDnsScenario implements Scenario, AutoCloseable {
 	@Override
 	public Mono<List<String>> run() {
 		String url = "http://" + HOST + ":" + this.target.port() + "/";
-		return this.clients.withNewPool(() -> ConnectionProvider.create("slow-dns", 1),
+		return this.clients.withNewPool(() -> ConnectionProvider.builder("slow-dns").maxConnections(1),
 				(client) -> client.resolver(this.resolver),
 				(client) -> Requests.sequential(client, url, 2, this.properties.pause()));
 	}

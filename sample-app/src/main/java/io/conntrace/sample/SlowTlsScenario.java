@@ -53,7 +53,7 @@ final class SlowTlsScenario implements Scenario, AutoCloseable {
 	@Override
 	public Mono<List<String>> run() {
 		String url = "https://127.0.0.1:" + proxyPort() + "/";
-		return this.clients.withNewPool(() -> ConnectionProvider.create("slow-tls", 1),
+		return this.clients.withNewPool(() -> ConnectionProvider.builder("slow-tls").maxConnections(1),
 				OwnPoolClients::trustingDemoCertificates,
 				(client) -> Requests.sequential(client, url, 2, this.properties.pause()));
 	}

@@ -48,7 +48,7 @@ final class StaleConnectionScenario implements Scenario, AutoCloseable {
 
 	@Override
 	public Mono<List<String>> run() {
-		return this.clients.withNewPool(() -> ConnectionProvider.create("stale-connection", 1), (client) -> client,
+		return this.clients.withNewPool(() -> ConnectionProvider.builder("stale-connection").maxConnections(1), (client) -> client,
 				(client) -> Requests.sequential(client, this.target.url("/"), 2, this.properties.staleWait()));
 	}
 
