@@ -37,12 +37,16 @@ final class AcquireStart {
 	/** The connection opened for this request, once its channel exists. */
 	volatile @Nullable ConnectionState dial;
 
+	/** The request's connect {@code Mono}, where {@link RequestTarget} finds its server should it be asked. */
+	final @Nullable Object connect;
+
 	/** Made when the pool first queues the request: most requests are never queued and pay nothing. */
 	private @Nullable Waits waits;
 
-	AcquireStart(long nanos, boolean waitsTimed) {
+	AcquireStart(long nanos, boolean waitsTimed, @Nullable Object connect) {
 		this.nanos = nanos;
 		this.waitsTimed = waitsTimed;
+		this.connect = connect;
 	}
 
 	/**

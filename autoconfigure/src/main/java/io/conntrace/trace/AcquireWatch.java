@@ -53,13 +53,13 @@ final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? 
 			if (borrower != null) {
 				borrower.cancel();
 			}
+			Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+			boolean spanned = observation != null && !observation.isNoop()
+					&& SpanFacts.spanned(observation, this.spans);
 			CancelledAcquire facts = new CancelledAcquire(start, now,
-					(start.dial == null) ? RequestTarget.of(connect) : null);
+					(start.dial == null) ? RequestTarget.of(connect) : null, spanned);
 			tellListener(facts);
-			Observation observation = this.spans ? context.getOrDefault(ObservationThreadLocalAccessor.KEY, null)
-					: null;
-			if (observation != null && !observation.isNoop()
-					&& (!TracingSpan.AVAILABLE || TracingSpan.recording(observation))) {
+			if (observation != null && !observation.isNoop() && (spanned || RequestLog.wanted(observation))) {
 				observation.getContext().put(CancelledAcquire.KEY, facts);
 			}
 		}
@@ -96,7 +96,7 @@ final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? 
 			Context context = actual.currentContext();
 			try {
 				Guard.check(Hook.ACQUIRE_START);
-				start = new AcquireStart(System.nanoTime(), this.watch.waitsTimed);
+				start = new AcquireStart(System.nanoTime(), this.watch.waitsTimed, this.source);
 				context = context.put(AcquireStart.KEY, start);
 			}
 			catch (Throwable ex) {

@@ -46,12 +46,17 @@ final class CancelledAcquire {
 
 	private final long tls;
 
+	/** Whether the request's span records them; else only a log asked for them. */
+	final boolean spanned;
+
 	/**
 	 * @param start the request's acquire
 	 * @param now when it was cancelled
 	 * @param config the request's configuration, for its server when no connection was being opened for it
+	 * @param spanned whether the request's span records (else only a log wants the facts)
 	 */
-	CancelledAcquire(AcquireStart start, long now, @Nullable HttpClientConfig config) {
+	CancelledAcquire(AcquireStart start, long now, @Nullable HttpClientConfig config, boolean spanned) {
+		this.spanned = spanned;
 		ConnectionState dial = start.dial;
 		this.phase = phase(dial);
 		this.acquire = now - start.nanos;
@@ -64,9 +69,9 @@ final class CancelledAcquire {
 			this.tls = dial.tlsNanos();
 		}
 		else {
-			URI uri = uri(config);
-			this.host = (uri != null && uri.getHost() != null) ? uri.getHost() : "";
-			this.port = (uri != null) ? port(uri) : 0;
+			URI uri = RequestTarget.uri(config);
+			this.host = (uri != null) ? RequestTarget.host(uri) : "";
+			this.port = (uri != null) ? RequestTarget.port(uri) : 0;
 			this.dns = -1;
 			this.connect = -1;
 			this.tls = -1;
@@ -92,32 +97,6 @@ final class CancelledAcquire {
 		return (dial.tlsEnd == 0 && dial.established == 0) ? TLS_PHASE : POOL;
 	}
 
-	/** The request's URI, parsed only here, on a cancel; its host and port are all that is kept. */
-	private static @Nullable URI uri(@Nullable HttpClientConfig config) {
-		if (config == null) {
-			return null;
-		}
-		try {
-			String uri = config.uri();
-			URI parsed = (uri != null) ? URI.create(uri) : null;
-			if ((parsed == null || parsed.getHost() == null) && config.baseUrl() != null) {
-				parsed = URI.create(config.baseUrl());
-			}
-			return parsed;
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
-	}
-
-	private static int port(URI uri) {
-		if (uri.getPort() >= 0) {
-			return uri.getPort();
-		}
-		String scheme = uri.getScheme();
-		return ("https".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme)) ? 443 : 80;
-	}
-
 	String phase() {
 		return this.phase;
 	}
@@ -128,6 +107,20 @@ final class CancelledAcquire {
 
 	int port() {
 		return this.port;
+	}
+
+	long acquireNanos() {
+		return this.acquire;
+	}
+
+	/** The facts as {@code key=value} pairs for a log line (see {@link RequestLog}). */
+	void writeLogTo(StringBuilder line) {
+		line.append("cancelled_in=").append(this.phase);
+		RequestFacts.logDuration(line, "wait_ms", this.poolWait);
+		RequestFacts.logDuration(line, "dns_ms", this.dns);
+		RequestFacts.logDuration(line, "connect_ms", this.connect);
+		RequestFacts.logDuration(line, "tls_ms", this.tls);
+		RequestFacts.logDuration(line, "acquire_ms", this.acquire);
 	}
 
 	void writeTo(FactWriter attributes) {

@@ -39,6 +39,30 @@ final class CompositeConnectionListener implements ConnectionListener {
 	}
 
 	@Override
+	public void connectionOpened(ConnectionInfo connection) {
+		for (ConnectionListener listener : this.listeners) {
+			try {
+				listener.connectionOpened(connection);
+			}
+			catch (Throwable ex) {
+				Guard.failed(Hook.ACQUIRED, ex);
+			}
+		}
+	}
+
+	@Override
+	public void connectionEnded(ConnectionInfo connection, CloseReason reason) {
+		for (ConnectionListener listener : this.listeners) {
+			try {
+				listener.connectionEnded(connection, reason);
+			}
+			catch (Throwable ex) {
+				Guard.failed(Hook.CLOSED, ex);
+			}
+		}
+	}
+
+	@Override
 	public void connectionClosed(String host, int port, CloseReason reason, long lifetimeNanos, int requests) {
 		for (ConnectionListener listener : this.listeners) {
 			try {

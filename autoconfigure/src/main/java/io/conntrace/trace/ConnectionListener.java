@@ -45,6 +45,22 @@ public interface ConnectionListener {
 	}
 
 	/**
+	 * A new connection was established (connected and, for TLS, handshaken). The view stays live until
+	 * {@link #connectionEnded}; keep it no longer.
+	 * @param connection a live view of the connection
+	 */
+	default void connectionOpened(ConnectionInfo connection) {
+	}
+
+	/**
+	 * A connection established earlier (or not) closed; told right after {@link #connectionClosed}.
+	 * @param connection the view {@link #connectionOpened} gave, if it was established
+	 * @param reason how it closed
+	 */
+	default void connectionEnded(ConnectionInfo connection, CloseReason reason) {
+	}
+
+	/**
 	 * A connection closed.
 	 * @param host the host the connection was opened for
 	 * @param port the remote port

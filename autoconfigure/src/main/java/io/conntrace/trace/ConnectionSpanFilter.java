@@ -20,14 +20,14 @@ final class ConnectionSpanFilter implements ObservationFilter {
 	public Observation.Context map(Observation.Context context) {
 		try {
 			RequestFacts facts = context.get(RequestFacts.KEY);
-			if (facts != null) {
+			if (facts != null && facts.spanned) {
 				FilterCheck.filterRan();
 				Guard.check(Hook.SPAN);
 				SpanFacts.write(context, facts);
 			}
-			else {
+			else if (facts == null) {
 				CancelledAcquire cancelled = context.get(CancelledAcquire.KEY);
-				if (cancelled != null) {
+				if (cancelled != null && cancelled.spanned) {
 					Guard.check(Hook.SPAN);
 					cancelled.writeTo(SpanFacts.writer(context));
 				}

@@ -2,6 +2,7 @@ package io.conntrace.trace;
 
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
+import reactor.netty.http.client.HttpClientRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * values, 0 meaning "did not happen". The fields are volatile because the resolver's callback and the
  * pool's release can run on another thread than the channel's event loop.
  */
-final class ConnectionState {
+final class ConnectionState implements ConnectionInfo {
 
 	static final AttributeKey<ConnectionState> KEY = AttributeKey.valueOf("conntrace.connection");
 
@@ -77,6 +78,18 @@ final class ConnectionState {
 	 */
 	boolean upgraded;
 
+	/** The socket's local port, set when it is established. */
+	volatile int localPort;
+
+	/** The negotiated TLS version ({@code 1.3}), set when it is established; {@code null} without TLS. */
+	volatile @Nullable String tlsVersion;
+
+	/**
+	 * The HTTP/1.1 request bound to it now, kept as Reactor Netty's own object so that a request pays
+	 * nothing for it: its method and path are read only when someone asks.
+	 */
+	volatile @Nullable HttpClientRequest currentRequest;
+
 	/** The idle timeout the server announced in {@code Keep-Alive: timeout=N}, in millis; 0 when none. */
 	volatile long serverIdleTimeoutMillis;
 
@@ -125,12 +138,80 @@ final class ConnectionState {
 		return this.closedByClient ? CloseReason.CLIENT_CLOSED : CloseReason.SERVER_CLOSED;
 	}
 
+	@Override
+	public String id() {
+		return this.id;
+	}
+
+	@Override
+	public String host() {
+		return this.host;
+	}
+
+	@Override
+	public int port() {
+		return this.port;
+	}
+
+	@Override
+	public int localPort() {
+		return this.localPort;
+	}
+
+	@Override
+	public boolean isActive() {
+		// HTTP/2: read off its event loop, so a near value; HTTP/1.1: acquired after its last release.
+		return this.http2 ? this.openStreams > 0 : this.acquired != 0 && this.acquired >= this.released;
+	}
+
+	@Override
+	public long ageNanos() {
+		long established = this.established;
+		return (established != 0) ? System.nanoTime() - established : -1;
+	}
+
+	@Override
+	public long idleNanos() {
+		long released = this.released;
+		return (released != 0 && !isActive()) ? System.nanoTime() - released : -1;
+	}
+
+	@Override
+	public int requests() {
+		return this.requests;
+	}
+
+	@Override
+	public String protocol() {
+		return this.http2 ? "2" : "1.1";
+	}
+
+	@Override
+	public @Nullable String tlsVersion() {
+		return this.tlsVersion;
+	}
+
+	@Override
+	public @Nullable String currentRequest() {
+		HttpClientRequest request = this.currentRequest;
+		if (request == null || !isActive()) {
+			return null;
+		}
+		// The path as Reactor Netty parsed it, never the query.
+		return request.method().name() + " " + request.fullPath();
+	}
+
+	@Override
+	public long heldNanos() {
+		return (isActive() && this.acquired != 0) ? System.nanoTime() - this.acquired : -1;
+	}
+
 	static @Nullable ConnectionState of(Channel channel) {
 		return channel.attr(KEY).get();
 	}
 
 	/** How long the connection sat in the pool before the current request, -1 if it never went back. */
-	long idleNanos() {
+	long idleBeforeAcquiredNanos() {
 		return (this.released != 0) ? this.acquired - this.released : -1;
 	}
 

@@ -2,10 +2,14 @@ package io.conntrace.trace;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import java.net.InetSocketAddress;
+
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
 import reactor.core.CoreSubscriber;
 import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
+import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.HttpClientState;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -86,14 +90,30 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 					state.established = now;
 				}
 				state.acquired = now;
-				if (established && this.keepCancelledDials) {
-					keepIfCancelled(connection, state);
+				if (established) {
+					opened(connection.channel(), state);
+					if (this.keepCancelledDials) {
+						keepIfCancelled(connection, state);
+					}
 				}
 			}
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.ACQUIRED, ex);
 		}
+	}
+
+	/** A new connection is established: what a view of it needs, read once, and the listener told. */
+	private static void opened(Channel channel, ConnectionState state) {
+		if (channel.localAddress() instanceof InetSocketAddress local) {
+			state.localPort = local.getPort();
+		}
+		SslHandler ssl = channel.pipeline().get(SslHandler.class);
+		if (ssl != null) {
+			String protocol = ssl.engine().getSession().getProtocol();
+			state.tlsVersion = protocol.startsWith("TLSv") ? protocol.substring(4) : protocol;
+		}
+		state.listener.connectionOpened(state);
 	}
 
 	/**
@@ -127,7 +147,8 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			state.requests = ordinal;
 			// A connection kept from a cancelled request's dial is reused by its first request: it was open.
 			boolean reused = ordinal > 1 || state.keptDial;
-			long idle = reused ? state.idleNanos() : -1;
+			state.currentRequest = (connection instanceof HttpClientRequest request) ? request : null;
+			long idle = reused ? state.idleBeforeAcquiredNanos() : -1;
 			bound(connection, channel, state, ordinal, reused, false, state.acquired, idle, -1);
 		}
 		catch (Throwable ex) {
@@ -196,15 +217,18 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 		long acquire = AcquireStart.acquireNanos(startNanos, acquired);
 		long poolWait = AcquireStart.poolWaitNanos(start, startNanos, reused, stream, acquired);
 		tellListener(state, reused, acquire, poolWait);
-		Observation observation = this.spans ? context.getOrDefault(ObservationThreadLocalAccessor.KEY, null) : null;
-		// Without a span behind the observation (no tracing handler), other handlers may still read the facts.
-		boolean recorded = observation != null && !observation.isNoop()
-				&& (!TracingSpan.AVAILABLE || TracingSpan.recording(observation));
-		if (recorded) {
+		Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+		if (observation == null || observation.isNoop()) {
+			return;
+		}
+		boolean spanned = SpanFacts.spanned(observation, this.spans);
+		if (spanned || RequestLog.wanted(observation)) {
 			// Put on every hop: a later hop's facts replace the earlier one's.
 			observation.getContext()
 				.put(RequestFacts.KEY, new RequestFacts(state, SpanFacts.fixedAttributes(channel, state), ordinal,
-						reused, acquired, idle, acquire, poolWait, streamsInFlight));
+						reused, acquired, idle, acquire, poolWait, streamsInFlight, spanned));
+		}
+		if (spanned) {
 			SpanFacts.events(observation, state, reused, acquired);
 			FilterCheck.handedOver();
 		}
@@ -237,6 +261,7 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			ConnectionState state = ConnectionState.of(connection.channel());
 			if (state != null) {
 				state.released = System.nanoTime();
+				state.currentRequest = null;
 			}
 		}
 		catch (Throwable ex) {

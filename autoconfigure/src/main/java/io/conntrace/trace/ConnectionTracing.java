@@ -199,6 +199,17 @@ public final class ConnectionTracing {
 	}
 
 	/**
+	 * Return how long the longest-queued request to a server has waited for a pool slot so far. Known for
+	 * pools that run {@link #pendingAcquireTimer()}.
+	 * @param host the host as requests name it
+	 * @param port the remote port
+	 * @return nanoseconds, -1 if no request to it is queued
+	 */
+	public static long longestWaitNanos(String host, int port) {
+		return PendingAcquireTimer.longestWaitNanos(host, port);
+	}
+
+	/**
 	 * Return whether the given channel belongs to a client instrumented by conntrace.
 	 * @param channel a client channel
 	 * @return {@code true} if conntrace records this channel's facts

@@ -87,7 +87,9 @@ final class ConnectionWatcher extends ChannelDuplexHandler {
 		try {
 			Guard.check(Hook.CLOSED);
 			long lifetime = (state.established != 0) ? System.nanoTime() - state.established : -1;
-			state.listener.connectionClosed(state.host, state.port, state.closeReason(), lifetime, state.requests);
+			CloseReason reason = state.closeReason();
+			state.listener.connectionClosed(state.host, state.port, reason, lifetime, state.requests);
+			state.listener.connectionEnded(state, reason);
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.CLOSED, ex);

@@ -1,6 +1,9 @@
 package io.conntrace.trace;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
@@ -9,6 +12,7 @@ import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.Scannable;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClientConfig;
 
 /**
  * The pool's pending-acquire timer, as Reactor Netty's pool runs it by default, that also tells the
@@ -21,6 +25,9 @@ import reactor.core.scheduler.Schedulers;
 final class PendingAcquireTimer implements BiFunction<Runnable, Duration, Disposable> {
 
 	static final PendingAcquireTimer INSTANCE = new PendingAcquireTimer();
+
+	/** Requests queued now, in every pool that runs this timer: bounded by the pools' pending limits. */
+	private static final Set<Wait> QUEUED = ConcurrentHashMap.newKeySet();
 
 	private PendingAcquireTimer() {
 	}
@@ -35,12 +42,33 @@ final class PendingAcquireTimer implements BiFunction<Runnable, Duration, Dispos
 				return timer;
 			}
 			start.waitStarted(subscription);
-			return new Wait(timer, start);
+			Wait wait = new Wait(timer, start);
+			QUEUED.add(wait);
+			return wait;
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.WAIT, ex);
 			return timer;
 		}
+	}
+
+	/**
+	 * How long the longest-queued request to a server has been waiting, -1 if none is queued. Finds each
+	 * queued request's server only now, when asked.
+	 */
+	static long longestWaitNanos(String host, int port) {
+		long now = System.nanoTime();
+		long longest = -1;
+		for (Wait wait : QUEUED) {
+			if (wait.since < now - longest || longest < 0) {
+				HttpClientConfig config = RequestTarget.of(wait.start.connect);
+				URI uri = RequestTarget.uri(config);
+				if (uri != null && host.equals(RequestTarget.host(uri)) && port == RequestTarget.port(uri)) {
+					longest = Math.max(longest, now - wait.since);
+				}
+			}
+		}
+		return longest;
 	}
 
 	private static AcquireStart startOf(Runnable borrower) {
@@ -54,7 +82,9 @@ final class PendingAcquireTimer implements BiFunction<Runnable, Duration, Dispos
 
 		private final Disposable timer;
 
-		private final AcquireStart start;
+		final AcquireStart start;
+
+		final long since = System.nanoTime();
 
 		private volatile boolean disposed;
 
@@ -67,6 +97,7 @@ final class PendingAcquireTimer implements BiFunction<Runnable, Duration, Dispos
 		public void dispose() {
 			if (!this.disposed) {
 				this.disposed = true;
+				QUEUED.remove(this);
 				try {
 					this.start.waitEnded();
 				}

@@ -1,5 +1,7 @@
 package io.conntrace.trace;
 
+import org.jspecify.annotations.Nullable;
+
 import static io.conntrace.trace.ConnectionSpanAttributes.ACQUIRE;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECT;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_AGE;
@@ -58,6 +60,9 @@ final class RequestFacts {
 
 	private final int streamsInFlight;
 
+	/** Whether the request's span records them; else only a log asked for them. */
+	final boolean spanned;
+
 	/**
 	 * Take the facts of the connection a request (or a later hop of it) was just bound to.
 	 * @param state the connection's state
@@ -69,9 +74,11 @@ final class RequestFacts {
 	 * @param acquire acquire time, -1 if unknown
 	 * @param poolWait pool wait, -1 if unknown
 	 * @param streamsInFlight other HTTP/2 streams open on the connection when this one opened, -1 on HTTP/1.1
+	 * @param spanned whether the request's span records (else only a log wants the facts)
 	 */
 	RequestFacts(ConnectionState state, String[] fixed, int ordinal, boolean reused, long acquired, long idle,
-			long acquire, long poolWait, int streamsInFlight) {
+			long acquire, long poolWait, int streamsInFlight, boolean spanned) {
+		this.spanned = spanned;
 		this.ordinal = ordinal;
 		this.reused = reused;
 		this.fixed = fixed;
@@ -123,6 +130,44 @@ final class RequestFacts {
 				duration(attributes, SETUP, this.setup);
 			}
 		}
+	}
+
+	long acquireNanos() {
+		return this.acquire;
+	}
+
+	/** The facts as {@code key=value} pairs for a log line (see {@link RequestLog}). */
+	void writeLogTo(StringBuilder line) {
+		line.append("reused=").append(this.reused);
+		String id = fixed(ConnectionSpanAttributes.CONNECTION_ID);
+		line.append(" conn=").append(id).append('#').append(this.ordinal);
+		line.append(" protocol=").append(fixed(ConnectionSpanAttributes.NETWORK_PROTOCOL_VERSION));
+		String tls = fixed(ConnectionSpanAttributes.TLS_PROTOCOL_VERSION);
+		if (tls != null) {
+			line.append(" tls=").append(tls);
+		}
+		logDuration(line, "idle_ms", this.idle);
+		logDuration(line, "wait_ms", this.poolWait);
+		logDuration(line, "setup_ms", this.setup);
+		logDuration(line, "dns_ms", this.dns);
+		logDuration(line, "connect_ms", this.connect);
+		logDuration(line, "tls_ms", this.tls);
+		logDuration(line, "acquire_ms", this.acquire);
+	}
+
+	static void logDuration(StringBuilder line, String key, long nanos) {
+		if (nanos >= 0) {
+			line.append(' ').append(key).append('=').append(Millis.format(nanos));
+		}
+	}
+
+	private @Nullable String fixed(ConnectionSpanAttributes attribute) {
+		for (int i = 0; i < this.fixed.length; i += 2) {
+			if (this.fixed[i].equals(attribute.asString())) {
+				return this.fixed[i + 1];
+			}
+		}
+		return null;
 	}
 
 	/** A count as text, without allocating for the small ones most requests have. */

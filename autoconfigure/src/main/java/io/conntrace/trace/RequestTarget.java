@@ -1,6 +1,7 @@
 package io.conntrace.trace;
 
 import java.lang.reflect.Field;
+import java.net.URI;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.Scannable;
@@ -42,7 +43,7 @@ final class RequestTarget {
 	}
 
 	/** The configuration of the request whose connect this is, walking up the operators wrapping it. */
-	static @Nullable HttpClientConfig of(Object connect) {
+	static @Nullable HttpClientConfig of(@Nullable Object connect) {
 		if (CONNECT_MONO == null || CONFIG == null) {
 			return null;
 		}
@@ -59,6 +60,38 @@ final class RequestTarget {
 			current = Scannable.from(current).scanUnsafe(Scannable.Attr.PARENT);
 		}
 		return null;
+	}
+
+	/** The request's URI, parsed only when asked; its host and port are all anyone keeps of it. */
+	static @Nullable URI uri(@Nullable HttpClientConfig config) {
+		if (config == null) {
+			return null;
+		}
+		try {
+			String uri = config.uri();
+			URI parsed = (uri != null) ? URI.create(uri) : null;
+			if ((parsed == null || parsed.getHost() == null) && config.baseUrl() != null) {
+				parsed = URI.create(config.baseUrl());
+			}
+			return (parsed != null && parsed.getHost() != null) ? parsed : null;
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	/** The host as a connection names it: an IPv6 literal without the brackets a URI keeps. */
+	static String host(URI uri) {
+		String host = uri.getHost();
+		return (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1) : host;
+	}
+
+	static int port(URI uri) {
+		if (uri.getPort() >= 0) {
+			return uri.getPort();
+		}
+		String scheme = uri.getScheme();
+		return ("https".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme)) ? 443 : 80;
 	}
 
 }

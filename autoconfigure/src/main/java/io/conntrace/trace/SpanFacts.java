@@ -52,6 +52,14 @@ final class SpanFacts {
 		}
 	}
 
+	/**
+	 * Whether the facts go on this observation's span: spans are on, and it records (without a span behind
+	 * the observation, no tracing handler, other handlers may still read the facts as key values).
+	 */
+	static boolean spanned(Observation observation, boolean spans) {
+		return spans && (!TracingSpan.AVAILABLE || TracingSpan.recording(observation));
+	}
+
 	/** Write a request's attributes. Runs as its observation stops. */
 	static void write(Observation.Context context, RequestFacts facts) {
 		facts.writeTo(writer(context));

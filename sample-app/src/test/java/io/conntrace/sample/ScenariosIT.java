@@ -65,6 +65,22 @@ class ScenariosIT {
 		}
 	}
 
+	/** The reuse scenario runs on conntrace's own pool: the endpoint lists its one connection, by the spans' id. */
+	@Test
+	void actuatorEndpointListsThePoolsConnections(@Autowired ReuseScenario scenario) throws Exception {
+		Run run = run(scenario);
+		HttpResponse<String> response = this.http.send(
+				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/conntrace")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		String pool = "$.pools[?(@.remote == '127.0.0.1:" + scenario.target().port() + "')]";
+		String connection = pool + ".connections[?(@.id == '" + run.first().connectionId() + "')]";
+		// An earlier run of the scenario may have used the same connection: at least this run's three requests.
+		assertThat(JsonPath.<List<Integer>>read(response.body(), connection + ".requests")).singleElement()
+			.satisfies((requests) -> assertThat(requests).isGreaterThanOrEqualTo(3));
+		assertThat(JsonPath.<List<String>>read(response.body(), connection + ".state")).containsExactly("idle");
+	}
+
 	@Test
 	void newTls(@Autowired NewTlsScenario scenario) throws Exception {
 		Run run = run(scenario);

@@ -1,6 +1,8 @@
 package io.conntrace.autoconfigure.pool;
 
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
+import io.conntrace.autoconfigure.PropertyCheck;
+import io.conntrace.pool.PoolActivity;
 import io.conntrace.trace.ConnectionListener;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -10,10 +12,15 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
+import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Auto-configuration of the connection pool that Boot's reactive connector, and so every WebClient
@@ -29,10 +36,21 @@ public final class ConnectionPoolAutoConfiguration {
 	static final int ORDER = 10;
 
 	@Bean
-	ConntracePool conntracePool(PoolProperties properties, ObjectProvider<ConnectionProvider.MeterRegistrar> registrar,
+	ConntracePool conntracePool(PoolProperties properties, ObjectProvider<ConnectionProvider.MeterRegistrar> registrars,
 			ObjectProvider<ConnectionListener> listener) {
-		return new ConntracePool(properties, registrar.getIfAvailable(),
+		return new ConntracePool(properties, CompositeRegistrar.of(registrars.orderedStream().toList()),
 				ConnectionListener.of(listener.orderedStream().toList()));
+	}
+
+	/**
+	 * What the pool is doing now, for the saturation messages and the actuator endpoint. Follows as many
+	 * servers as the meters tag ({@code conntrace.metrics.max-servers}), read here as meters may be off.
+	 */
+	@Bean
+	PoolActivity conntracePoolActivity(Environment environment) {
+		int maxServers = Binder.get(environment).bind("conntrace.metrics.max-servers", Integer.class).orElse(100);
+		PropertyCheck.between("conntrace.metrics.max-servers", maxServers, 1, 10_000);
+		return new PoolActivity(maxServers);
 	}
 
 	@Bean
@@ -40,6 +58,18 @@ public final class ConnectionPoolAutoConfiguration {
 	ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> conntracePoolClientHttpConnectorBuilderCustomizer(
 			ConntracePool pool) {
 		return (builder) -> builder.withHttpClientFactory(pool::newHttpClient);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ WebClient.class, WebClientCustomizer.class })
+	static class SaturationConfiguration {
+
+		@Bean
+		WebClientCustomizer conntracePoolSaturationWebClientCustomizer(ConntracePool pool, PoolActivity activity) {
+			PoolSaturation saturation = new PoolSaturation(pool, activity);
+			return (builder) -> builder.filter(saturation);
+		}
+
 	}
 
 }

@@ -33,6 +33,13 @@ public final class ConntracePool implements SmartLifecycle, DisposableBean {
 
 	private final ConnectionListener listener;
 
+	private final String name;
+
+	private final PoolLimits limits;
+
+	/** Limits of the hosts that have their own, by {@code host:port} as requests name them. */
+	private final Map<String, PoolLimits> hostLimits = new java.util.HashMap<>();
+
 	private volatile boolean running;
 
 	ConntracePool(PoolProperties properties, ConnectionProvider.@Nullable MeterRegistrar registrar,
@@ -48,7 +55,10 @@ public final class ConntracePool implements SmartLifecycle, DisposableBean {
 			InetSocketAddress address = RemoteHost.parse(host.getKey());
 			PoolLimits hostLimits = limits.with(host.getValue(), "conntrace.pool.hosts.[" + host.getKey() + "].");
 			builder.forRemoteHost(address, (spec) -> hostLimits.applyTo(spec, registrar));
+			this.hostLimits.put(address.getHostString() + ":" + address.getPort(), hostLimits);
 		}
+		this.name = properties.getName();
+		this.limits = limits;
 		this.provider = ConnectionTracing.waitsTimed(builder.build());
 		this.listener = listener;
 	}
@@ -59,6 +69,20 @@ public final class ConntracePool implements SmartLifecycle, DisposableBean {
 	 */
 	public ConnectionProvider provider() {
 		return this.provider;
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	/** The limits in force for a server, its own where {@code conntrace.pool.hosts} gives them. */
+	PoolLimits limitsFor(String host, int port) {
+		return this.hostLimits.getOrDefault(host + ":" + port, this.limits);
+	}
+
+	/** Whether a server has limits of its own. */
+	boolean hasOwnLimits(String host, int port) {
+		return this.hostLimits.containsKey(host + ":" + port);
 	}
 
 	HttpClient newHttpClient() {

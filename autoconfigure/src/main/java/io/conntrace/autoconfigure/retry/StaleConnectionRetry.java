@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Set;
 
+import io.conntrace.autoconfigure.RequestServer;
 import io.conntrace.trace.ConnectionListener;
 import io.conntrace.trace.RequestAttempts;
 import io.conntrace.trace.StaleAction;
@@ -103,15 +104,10 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 	}
 
 	private void tell(URI url, StaleAction action) {
-		String host = url.getHost();
-		if (host == null) {
-			return;
+		String host = RequestServer.host(url);
+		if (!host.isEmpty()) {
+			this.listener.staleConnection(host, RequestServer.port(url), action);
 		}
-		// URI keeps an IPv6 literal in brackets; the connection's own host string has none.
-		if (host.startsWith("[") && host.endsWith("]")) {
-			host = host.substring(1, host.length() - 1);
-		}
-		this.listener.staleConnection(host, port(url), action);
 	}
 
 	private static void guarded(Runnable action) {
@@ -145,13 +141,6 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 			}
 		}
 		return false;
-	}
-
-	private static int port(URI url) {
-		if (url.getPort() != -1) {
-			return url.getPort();
-		}
-		return "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
 	}
 
 }

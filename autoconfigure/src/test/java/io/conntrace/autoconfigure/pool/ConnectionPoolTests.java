@@ -22,6 +22,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,8 +80,15 @@ class ConnectionPoolTests {
 
 	@Test
 	void twoContextsNeitherShareNorLeakPools() throws Exception {
+		// Each context with event loops of its own: Boot's default, Reactor Netty's global ones, would be shut down
+		// with the first context (webflux on the class path), which is Boot's behaviour, not the pools'.
+		ApplicationContextRunner runner = this.runner.withBean(ReactorResourceFactory.class, () -> {
+			ReactorResourceFactory factory = new ReactorResourceFactory();
+			factory.setUseGlobalResources(false);
+			return factory;
+		});
 		try (CountingServer server = CountingServer.http()) {
-			this.runner.run((first) -> this.runner.run((second) -> {
+			runner.run((first) -> runner.run((second) -> {
 				get(first, server);
 				get(second, server);
 				// Each context opened its own connection: nothing is shared.

@@ -1,0 +1,36 @@
+package io.conntrace.autoconfigure.pool;
+
+import java.net.SocketAddress;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import reactor.netty.resources.ConnectionPoolMetrics;
+import reactor.netty.resources.ConnectionProvider;
+
+/** Hands a pool's gauges to several registrars: the meters and the pool activity. */
+final class CompositeRegistrar implements ConnectionProvider.MeterRegistrar {
+
+	private final List<ConnectionProvider.MeterRegistrar> registrars;
+
+	private CompositeRegistrar(List<ConnectionProvider.MeterRegistrar> registrars) {
+		this.registrars = List.copyOf(registrars);
+	}
+
+	static ConnectionProvider.@Nullable MeterRegistrar of(List<ConnectionProvider.MeterRegistrar> registrars) {
+		if (registrars.isEmpty()) {
+			return null;
+		}
+		return (registrars.size() == 1) ? registrars.get(0) : new CompositeRegistrar(registrars);
+	}
+
+	@Override
+	public void registerMetrics(String poolName, String id, SocketAddress remoteAddress, ConnectionPoolMetrics metrics) {
+		this.registrars.forEach((registrar) -> registrar.registerMetrics(poolName, id, remoteAddress, metrics));
+	}
+
+	@Override
+	public void deRegisterMetrics(String poolName, String id, SocketAddress remoteAddress) {
+		this.registrars.forEach((registrar) -> registrar.deRegisterMetrics(poolName, id, remoteAddress));
+	}
+
+}

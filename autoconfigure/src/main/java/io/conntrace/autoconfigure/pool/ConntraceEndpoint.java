@@ -1,0 +1,115 @@
+package io.conntrace.autoconfigure.pool;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+
+import io.conntrace.pool.PoolActivity;
+import io.conntrace.pool.PoolEvent;
+import io.conntrace.pool.ServerActivity;
+import io.conntrace.trace.ConnectionInfo;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.HttpConnectionPoolMetrics;
+import reactor.netty.resources.ConnectionPoolMetrics;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+/**
+ * {@code /actuator/conntrace}: what conntrace's pool is doing now, one entry per remote server: the limits
+ * in force, how many connections are active and idle, how many requests wait and the longest wait, every
+ * open connection (with the request holding it), and the server's recent events. Read-only; exposed over
+ * the web only when the application includes it ({@code management.endpoints.web.exposure.include}). It
+ * shows hosts, ports, methods and paths, never a URL query, user-info or header value.
+ */
+@Endpoint(id = "conntrace")
+public final class ConntraceEndpoint {
+
+	private final ConntracePool pool;
+
+	private final PoolActivity activity;
+
+	ConntraceEndpoint(ConntracePool pool, PoolActivity activity) {
+		this.pool = pool;
+		this.activity = activity;
+	}
+
+	@ReadOperation
+	public Pools pools() {
+		List<Pool> pools = new ArrayList<>();
+		for (ServerActivity server : this.activity.servers()) {
+			pools.add(pool(server));
+		}
+		pools.sort(Comparator.comparing(Pool::remote));
+		return new Pools(pools);
+	}
+
+	private Pool pool(ServerActivity server) {
+		PoolLimits limits = this.pool.limitsFor(server.host(), server.port());
+		List<ConnectionInfo> open = server.connections();
+		ConnectionPoolMetrics metrics = server.connectionPool();
+		HttpConnectionPoolMetrics streams = server.streamPool();
+		int active = (metrics != null) ? metrics.acquiredSize() : (int) open.stream().filter(ConnectionInfo::isActive).count();
+		int idle = (metrics != null) ? metrics.idleSize() : open.size() - active;
+		int pending = ((metrics != null) ? metrics.pendingAcquireSize() : 0)
+				+ ((streams != null) ? streams.pendingAcquireSize() : 0);
+		TreeSet<String> protocols = new TreeSet<>();
+		open.forEach((connection) -> protocols.add(connection.protocol()));
+		if (streams != null) {
+			protocols.add("2");
+		}
+		long longestWait = server.longestWaitNanos();
+		return new Pool(server.remote(), this.pool.name(), List.copyOf(protocols),
+				new Limits(limits.maxConnections(), limits.pendingAcquireMaxCount(),
+						limits.pendingAcquireTimeout().toMillis(), limits.maxIdleTime().toMillis(),
+						limits.maxLifeTime().toMillis()),
+				active, idle, pending, (longestWait >= 0) ? millis(longestWait) : null,
+				open.stream().map(ConntraceEndpoint::connection).toList(),
+				server.events().stream().map(ConntraceEndpoint::event).toList());
+	}
+
+	private static Connection connection(ConnectionInfo connection) {
+		long idle = connection.idleNanos();
+		long held = connection.heldNanos();
+		long age = connection.ageNanos();
+		return new Connection(connection.id(), connection.isActive() ? "active" : "idle", connection.localPort(),
+				(age >= 0) ? millis(age) : null, (idle >= 0) ? millis(idle) : null, connection.requests(),
+				connection.protocol(), connection.tlsVersion(), connection.currentRequest(),
+				(held >= 0 && connection.currentRequest() != null) ? millis(held) : null);
+	}
+
+	private static Event event(PoolEvent event) {
+		return new Event(Instant.ofEpochMilli(event.timestamp()).toString(), event.type(), event.detail());
+	}
+
+	private static double millis(long nanos) {
+		return Math.round(nanos / 1_000.0) / 1_000.0;
+	}
+
+	/** Every pool conntrace manages, one entry per remote server. */
+	public record Pools(List<Pool> pools) {
+	}
+
+	/** One remote server's pool. */
+	public record Pool(String remote, String name, List<String> protocols, Limits limits, int active, int idle,
+			int pending, @Nullable Double longestWaitMs, List<Connection> connections, List<Event> recentEvents) {
+	}
+
+	/** The limits in force for the server: its own where {@code conntrace.pool.hosts} gives them. */
+	public record Limits(int maxConnections, int pendingAcquireMaxCount, long pendingAcquireTimeoutMs,
+			long maxIdleTimeMs, long maxLifeTimeMs) {
+	}
+
+	/** One open connection; {@code id} is the span's {@code conntrace.connection.id}. */
+	public record Connection(String id, String state, int localPort, @Nullable Double ageMs, @Nullable Double idleMs,
+			int requests, String protocol, @Nullable String tlsVersion, @Nullable String request,
+			@Nullable Double heldMs) {
+	}
+
+	/** A recent event: stale connections, cancelled acquires, closes by the server, a full pool. */
+	public record Event(String time, String type, String detail) {
+	}
+
+}
