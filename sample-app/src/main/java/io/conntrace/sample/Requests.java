@@ -36,7 +36,14 @@ final class Requests {
 
 	private static String describe(Throwable ex) {
 		Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
-		return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+		StringBuilder text = new StringBuilder(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+		// What conntrace adds to the error: the connection it ran on, or why the pool turned it away.
+		for (Throwable suppressed : ex.getSuppressed()) {
+			if (suppressed.getMessage() != null && suppressed.getMessage().startsWith("conntrace:")) {
+				text.append(" | ").append(suppressed.getMessage());
+			}
+		}
+		return text.toString();
 	}
 
 }

@@ -16,9 +16,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * than {@code serverIdleTimeout}, shorter than the client's own idle limit (none by default)
  * @param starvationPoolSize maximum connections of the pool-starvation client
  * @param starvationBurst concurrent requests the pool-starvation scenario sends
+ * @param starvationPort the pool-starvation target's port, chosen at startup ({@link StarvationPool})
  */
 @ConfigurationProperties("sample")
 record SampleProperties(Duration dnsDelay, Duration tlsDelay, Duration slowResponse, Duration pause,
-		Duration serverIdleTimeout, Duration staleWait, int starvationPoolSize, int starvationBurst) {
+		Duration serverIdleTimeout, Duration staleWait, int starvationPoolSize, int starvationBurst,
+		int starvationPort) {
 
 }

@@ -1,5 +1,7 @@
 package io.conntrace.sample;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 
 import reactor.core.publisher.Mono;
@@ -24,5 +26,10 @@ interface Scenario {
 	 * @return one line per request: what was sent and what came back, failures included
 	 */
 	Mono<List<String>> run();
+
+	/** What the pool looked like during the last run, where the scenario took a look; else {@code null}. */
+	default @Nullable Object poolSnapshot() {
+		return null;
+	}
 
 }

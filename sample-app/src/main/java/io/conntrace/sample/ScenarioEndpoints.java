@@ -29,7 +29,7 @@ class ScenarioEndpoints {
 				int acceptedBefore = scenario.target().accepted();
 				return scenario.run()
 					.map((requests) -> new ScenarioReport(scenario.name(), traceId, requests,
-							scenario.target().accepted() - acceptedBefore, scenario.lookFor()))
+							scenario.target().accepted() - acceptedBefore, scenario.lookFor(), scenario.poolSnapshot()))
 					.flatMap((report) -> ServerResponse.ok().bodyValue(report));
 			});
 		}

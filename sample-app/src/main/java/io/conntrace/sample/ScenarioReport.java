@@ -1,5 +1,7 @@
 package io.conntrace.sample;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 
 /**
@@ -12,8 +14,10 @@ import java.util.List;
  * @param connectionsAccepted connections the target server accepted during the run: how many of the
  * run's client spans should say {@code conntrace.connection.reused=false}
  * @param lookFor what to look for on the client spans
+ * @param pool the target's pool as {@code /actuator/conntrace} showed it during the run, where the
+ * scenario looked
  */
 record ScenarioReport(String scenario, String traceId, List<String> requests, int connectionsAccepted,
-		String lookFor) {
+		String lookFor, @Nullable Object pool) {
 
 }

@@ -29,9 +29,13 @@ final class TargetServer implements AutoCloseable {
 	private final String scheme;
 
 	private TargetServer(HttpServer server, Duration slowResponse, String scheme) {
+		this(server, slowResponse, scheme, 0);
+	}
+
+	private TargetServer(HttpServer server, Duration slowResponse, String scheme, int port) {
 		this.scheme = scheme;
 		this.server = server.host("127.0.0.1")
-			.port(0)
+			.port(port)
 			// Once per accepted socket; doOnConnection would fire once per request.
 			.doOnChannelInit((observer, channel, remoteAddress) -> {
 				// An HTTP/2 server initialises its streams' channels too: count sockets only.
@@ -51,6 +55,11 @@ final class TargetServer implements AutoCloseable {
 
 	static TargetServer http(Duration slowResponse) {
 		return new TargetServer(HttpServer.create(), slowResponse, "http");
+	}
+
+	/** A slow server on a given port, one the application's properties can name. */
+	static TargetServer http(Duration slowResponse, int port) {
+		return new TargetServer(HttpServer.create(), slowResponse, "http", port);
 	}
 
 	/** A server that closes a connection once it has waited this long for the next request. */

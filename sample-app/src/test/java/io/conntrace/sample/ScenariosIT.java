@@ -12,12 +12,15 @@ import java.util.Map;
 import com.jayway.jsonpath.JsonPath;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -29,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * servers' accept counts are the ground truth for new connections.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class ScenariosIT {
 
 	private static final String SERVICE = "conntrace-sample";
@@ -135,21 +139,36 @@ class ScenariosIT {
 	}
 
 	@Test
-	void poolStarvation(@Autowired PoolStarvationScenario scenario) throws Exception {
+	void poolStarvation(@Autowired PoolStarvationScenario scenario, CapturedOutput output) throws Exception {
 		Run run = run(scenario);
 		int poolSize = this.properties.starvationPoolSize();
+		int burst = this.properties.starvationBurst();
+		int queueRoom = burst - poolSize - 2;
 		double slow = millis(this.properties.slowResponse());
-		assertThat(run.spans()).hasSize(this.properties.starvationBurst());
+		assertThat(run.spans()).hasSize(burst);
 		assertThat(run.report().connectionsAccepted()).isEqualTo(poolSize);
-		assertThat(run.spans().stream().map(ZipkinSpan::connectionId).distinct()).doesNotContainNull().hasSize(poolSize);
-		List<ZipkinSpan> queued = run.spans().stream().filter(ZipkinSpan::reused).toList();
-		assertThat(queued).hasSize(this.properties.starvationBurst() - poolSize);
+		List<ZipkinSpan> served = run.spans().stream().filter((span) -> span.tag("conntrace.connection.id") != null).toList();
+		assertThat(served).hasSize(burst - 2);
+		assertThat(served.stream().map(ZipkinSpan::connectionId).distinct()).hasSize(poolSize);
+		List<ZipkinSpan> queued = served.stream().filter(ZipkinSpan::reused).toList();
+		assertThat(queued).hasSize(queueRoom);
 		// Every request beyond the pool's size waited in the queue for at least one slow response.
 		assertThat(queued).allSatisfy((span) -> assertThat(span.millis("conntrace.pool.wait_ms")).isGreaterThanOrEqualTo(0.9 * slow));
 		// The last ones waited for several.
 		assertThat(queued).anySatisfy((span) -> assertThat(span.millis("conntrace.pool.wait_ms")).isGreaterThanOrEqualTo(2 * 0.9 * slow));
-		assertThat(run.spans()).filteredOn((span) -> !span.reused())
+		assertThat(served).filteredOn((span) -> !span.reused())
 			.allSatisfy((span) -> assertThat(span.millis("conntrace.pool.wait_ms")).isLessThan(slow));
+		// The two turned away say why, naming the server and the property to raise.
+		String remote = "127.0.0.1:" + scenario.target().port();
+		assertThat(run.report().requests()).filteredOn((line) -> line.contains("failed")).hasSize(2).allSatisfy(
+				(line) -> assertThat(line).contains("conntrace: the pool 'conntrace' for " + remote + " is full")
+					.contains("conntrace.pool.hosts.[" + remote + "].max-connections"));
+		assertThat(output.getAll()).contains("WARN").contains("Held longest by: GET /slow");
+		// Halfway through, the pool as /actuator/conntrace showed it: every connection busy, the queue full.
+		Map<String, Object> pool = JsonPath.read(run.body(), "$.pool");
+		assertThat(pool).containsEntry("remote", remote).containsEntry("active", poolSize).containsEntry("pending", queueRoom);
+		assertThat(JsonPath.<List<String>>read(run.body(), "$.pool.connections[*].request")).hasSize(poolSize)
+			.containsOnly("GET /slow");
 	}
 
 	@Test
@@ -217,7 +236,7 @@ class ScenariosIT {
 		Map<String, Object> json = JsonPath.read(response.body(), "$");
 		@SuppressWarnings("unchecked")
 		ScenarioReport report = new ScenarioReport((String) json.get("scenario"), (String) json.get("traceId"),
-				(List<String>) json.get("requests"), (Integer) json.get("connectionsAccepted"), (String) json.get("lookFor"));
+				(List<String>) json.get("requests"), (Integer) json.get("connectionsAccepted"), (String) json.get("lookFor"), json.get("pool"));
 		assertThat(report.traceId()).as("trace id").matches("[0-9a-f]{32}");
 		String spanName = "http get /scenarios/" + scenario.name();
 		List<ZipkinSpan> spans = Awaitility.await("client spans of trace " + report.traceId() + " in Zipkin")
@@ -226,12 +245,15 @@ class ScenariosIT {
 			.until(() -> zipkin.clientSpans(SERVICE, spanName, report.traceId()),
 					(found) -> found.size() >= report.requests().size());
 		assertThat(spans).hasSize(report.requests().size());
-		assertThat(spans).allSatisfy((span) -> assertThat(span.tags()).containsKeys("conntrace.connection.reused",
+		// A request the pool turned away never had a connection: no facts to check on its span.
+		assertThat(spans).filteredOn((span) -> "none".equals(span.tag("exception")))
+			.allSatisfy((span) -> assertThat(span.tags()).containsKeys("conntrace.connection.reused",
 				"conntrace.connection.id", "conntrace.connection.requests", "conntrace.acquire_ms",
 				"conntrace.pool.wait_ms", "network.peer.address", "network.peer.port"));
-		assertThat(spans.stream().filter((span) -> !span.reused()).count()).as("new connections in the spans")
+		assertThat(spans.stream().filter((span) -> "false".equals(span.tag("conntrace.connection.reused"))).count())
+			.as("new connections in the spans")
 			.isEqualTo(report.connectionsAccepted());
-		return new Run(report, spans);
+		return new Run(report, spans, response.body());
 	}
 
 	private static void assertNoOpeningPhases(ZipkinSpan span) {
@@ -242,7 +264,7 @@ class ScenariosIT {
 		return duration.toNanos() / 1_000_000.0;
 	}
 
-	private record Run(ScenarioReport report, List<ZipkinSpan> spans) {
+	private record Run(ScenarioReport report, List<ZipkinSpan> spans, String body) {
 
 		ZipkinSpan first() {
 			return this.spans.get(0);

@@ -82,7 +82,8 @@ final class PoolSaturation implements ExchangeFilterFunction {
 		text.append("the pool '").append(this.pool.name()).append("' for ").append(remote).append(" is full: ");
 		text.append(kind.description).append(". max-connections ").append(limits.maxConnections());
 		if (metrics != null) {
-			text.append(" (").append(metrics.acquiredSize()).append(" in use)");
+			// Connections being opened hold their slot as much as those carrying a request.
+			text.append(" (").append(metrics.allocatedSize() - metrics.idleSize()).append(" in use or opening)");
 		}
 		text.append(", pending ");
 		if (metrics != null) {
@@ -116,7 +117,10 @@ final class PoolSaturation implements ExchangeFilterFunction {
 				.filter((connection) -> connection.currentRequest() != null)
 				.limit(HOLDERS_SHOWN)
 				.toList();
-			if (!holders.isEmpty()) {
+			if (holders.isEmpty()) {
+				text.append(". No request holds a connection yet: they are still being opened");
+			}
+			else {
 				text.append(". Held longest by:");
 				for (ConnectionInfo holder : holders) {
 					text.append(' ')
