@@ -47,11 +47,10 @@ final class PoolSaturation implements ExchangeFilterFunction {
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		return Mono.defer(() -> {
-			long start = System.nanoTime();
-			return next.exchange(request)
-				.onErrorMap(WebClientRequestException.class, (ex) -> explained(request.url(), ex, start));
-		});
+		// WebClient calls filters once per subscription of the exchange, so this is when the request starts.
+		long start = System.nanoTime();
+		return next.exchange(request)
+			.onErrorMap(WebClientRequestException.class, (ex) -> explained(request.url(), ex, start));
 	}
 
 	private Throwable explained(URI url, WebClientRequestException ex, long start) {
