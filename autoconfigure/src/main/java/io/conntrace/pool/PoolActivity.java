@@ -141,6 +141,9 @@ public final class PoolActivity implements ConnectionListener, ConnectionProvide
 	}
 
 	private @Nullable ServerActivity follow(String host, int port) {
+		if (host.isEmpty()) {
+			return null; // a request whose server could not be told
+		}
 		String key = key(host, port);
 		ServerActivity server = this.servers.get(key);
 		if (server != null || this.servers.size() >= this.maxServers) {

@@ -54,10 +54,16 @@ public final class ServerActivity {
 
 	/** Its open connections, longest-held active ones first, then idle ones. */
 	public List<ConnectionInfo> connections() {
-		List<ConnectionInfo> connections = new ArrayList<>(this.open);
-		connections.sort(Comparator.comparing(ConnectionInfo::isActive).reversed()
-			.thenComparing(Comparator.comparingLong(ConnectionInfo::heldNanos).reversed()));
-		return connections;
+		// Sorted on values read once: the live views change under a sort, which would then break its contract.
+		List<Held> held = new ArrayList<>(this.open.size());
+		for (ConnectionInfo connection : this.open) {
+			held.add(new Held(connection, connection.isActive() ? connection.heldNanos() : Long.MIN_VALUE));
+		}
+		held.sort(Comparator.comparingLong(Held::nanos).reversed());
+		return held.stream().map(Held::connection).toList();
+	}
+
+	private record Held(ConnectionInfo connection, long nanos) {
 	}
 
 	/** Reactor Netty's gauges of its connection pool, {@code null} until the pool registered them. */

@@ -1,6 +1,8 @@
 package io.conntrace.trace;
 
 import org.jspecify.annotations.Nullable;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
 import org.reactivestreams.Subscription;
 
 /**
@@ -28,11 +30,20 @@ final class AcquireStart {
 	/** Whether the request's pool runs {@link PendingAcquireTimer}, so that its waits are known. */
 	final boolean waitsTimed;
 
-	/** Set by the first hop bound to a connection; written and read on event loops, in hop order. */
-	private volatile boolean bound;
+	private static final AtomicIntegerFieldUpdater<AcquireStart> OUTCOME = AtomicIntegerFieldUpdater
+		.newUpdater(AcquireStart.class, "outcome");
 
-	/** Set when the request was cancelled before it was bound to a connection. */
-	volatile boolean cancelled;
+	private static final int PENDING = 0;
+
+	private static final int BOUND = 1;
+
+	private static final int CANCELLED = 2;
+
+	/**
+	 * Bound (by its first hop) or cancelled first, decided once: a cancel racing the binding on the event
+	 * loop counts only if it came first, and a second cancel counts nothing.
+	 */
+	private volatile int outcome;
 
 	/** The connection opened for this request, once its channel exists. */
 	volatile @Nullable ConnectionState dial;
@@ -54,15 +65,41 @@ final class AcquireStart {
 	 * @param start the request's stamp, {@code null} if it has none (its stamping failed)
 	 */
 	static long claim(@Nullable AcquireStart start) {
-		if (start == null || start.bound) {
+		if (start == null || !OUTCOME.compareAndSet(start, PENDING, BOUND)) {
 			return 0;
 		}
-		start.bound = true;
 		return start.nanos;
 	}
 
 	boolean isBound() {
-		return this.bound;
+		return this.outcome == BOUND;
+	}
+
+	boolean isCancelled() {
+		return this.outcome == CANCELLED;
+	}
+
+	/** Mark the request cancelled before it was bound; false if it was bound or cancelled already. */
+	boolean cancel() {
+		return OUTCOME.compareAndSet(this, PENDING, CANCELLED);
+	}
+
+	/**
+	 * Whether the request's client may speak HTTP/2: its connection would then belong to the HTTP/2 pool,
+	 * and a wait in the pool of connections below it is that pool's, not the request's. Read off the
+	 * request's configuration, only on a cancel.
+	 */
+	boolean mayUseHttp2() {
+		reactor.netty.http.client.HttpClientConfig config = RequestTarget.of(this.connect);
+		if (config == null) {
+			return true;
+		}
+		for (reactor.netty.http.HttpProtocol protocol : config.protocols()) {
+			if (protocol == reactor.netty.http.HttpProtocol.H2 || protocol == reactor.netty.http.HttpProtocol.H2C) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	synchronized void waitStarted(Subscription borrower) {

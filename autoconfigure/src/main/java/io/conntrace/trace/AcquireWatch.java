@@ -42,15 +42,15 @@ final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? 
 	private void cancelled(@Nullable AcquireStart start, Context context, Mono<? extends Connection> connect) {
 		try {
 			Guard.check(Hook.CANCEL);
-			if (start == null || start.isBound()) {
+			if (start == null || !start.cancel()) {
 				return;
 			}
-			start.cancelled = true;
 			long now = System.nanoTime();
 			// A queued request would otherwise stay in the queue, holding a place, until a connection came and
-			// Reactor Netty closed it for want of a request.
+			// Reactor Netty closed it for want of a request. Not under HTTP/2: a wait in the pool of connections
+			// is then the HTTP/2 pool's own acquisition, shared by the streams waiting for that connection.
 			Subscription borrower = start.takePendingBorrower();
-			if (borrower != null) {
+			if (borrower != null && !start.mayUseHttp2()) {
 				borrower.cancel();
 			}
 			Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
@@ -119,6 +119,9 @@ final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? 
 
 		private @Nullable Subscription upstream;
 
+		/** Set by a terminal signal: a cancel after it cancels nothing. */
+		private volatile boolean done;
+
 		Watcher(CoreSubscriber<? super Connection> actual, Context context, @Nullable AcquireStart start,
 				Watched watched) {
 			this.actual = actual;
@@ -145,11 +148,13 @@ final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? 
 
 		@Override
 		public void onError(Throwable error) {
+			this.done = true;
 			this.actual.onError(error);
 		}
 
 		@Override
 		public void onComplete() {
+			this.done = true;
 			this.actual.onComplete();
 		}
 
@@ -163,7 +168,9 @@ final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? 
 
 		@Override
 		public void cancel() {
-			this.watched.watch.cancelled(this.start, this.context, this.watched.source());
+			if (!this.done) {
+				this.watched.watch.cancelled(this.start, this.context, this.watched.source());
+			}
 			Subscription upstream = this.upstream;
 			if (upstream != null) {
 				upstream.cancel();

@@ -118,17 +118,15 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 
 	/**
 	 * A new connection is ready, but the request it was opened for was cancelled meanwhile: Reactor Netty
-	 * would hand it to that request, find it cancelled and close it, throwing the dial away. Given back to
-	 * the pool instead (the release a finished request does), it serves the next request. Done here, before
-	 * Reactor Netty hands it over: it hands it over through the connection's owner, which the release
-	 * replaces. HTTP/1.1 only: an HTTP/2 connection belongs to the HTTP/2 pool, not to the request.
+	 * would hand it to that request, find it cancelled and close it, throwing the dial away. It goes to the
+	 * pool instead, once Reactor Netty has set it up ({@link KeptDial}). HTTP/1.1 only: an HTTP/2
+	 * connection belongs to the HTTP/2 pool, not to the request, and that pool keeps it.
 	 */
 	private static void keepIfCancelled(Connection connection, ConnectionState state) {
 		AcquireStart start = contextOf(connection).getOrDefault(AcquireStart.KEY, null);
-		if (start != null && start.cancelled && !start.isBound() && connection instanceof ConnectionObserver pooled
-				&& connection.channel().isActive() && !Http2Streams.isHttp2(connection.channel())) {
-			state.keptDial = true;
-			pooled.onStateChange(connection, State.DISCONNECTING);
+		if (start != null && start.isCancelled() && !start.mayUseHttp2()
+				&& !Http2Streams.isHttp2(connection.channel())) {
+			KeptDial.keep(connection, state);
 		}
 	}
 
@@ -205,7 +203,7 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			boolean stream, long acquired, long idle, int streamsInFlight) {
 		ContextView context = contextOf(connection);
 		AcquireStart start = context.getOrDefault(AcquireStart.KEY, null);
-		if (start != null && start.cancelled) {
+		if (start != null && start.isCancelled()) {
 			// An HTTP/2 stream opened for a request already cancelled: nobody sends on it, nothing to tell.
 			return;
 		}

@@ -20,6 +20,7 @@ import io.conntrace.metrics.ConnectionMeters;
 import io.netty.channel.ChannelOption;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -56,6 +57,18 @@ class CancelledAcquireTests {
 
 	private final AtomicReference<ConnectionPoolMetrics> pool = new AtomicReference<>();
 
+	/**
+	 * A cold JVM spends a few hundred milliseconds setting up its first connection before anything is
+	 * dialled, longer than the timeouts here: warm the client's code path once, on servers of its own.
+	 */
+	@BeforeAll
+	static void warmUp() throws Exception {
+		try (SpanCollector spans = new SpanCollector(); CountingServer https = CountingServer.https();
+				TracedClient client = new TracedClient(spans.registry())) {
+			client.get(https.url("/"));
+		}
+	}
+
 	@AfterEach
 	void close() {
 		this.spans.close();
@@ -87,6 +100,38 @@ class CancelledAcquireTests {
 			assertThat(reused(next)).isTrue();
 			assertThat(tag(next, TLS)).isNull();
 			assertThat(millis(next, ACQUIRE)).isLessThan(HELD.toMillis() / 2.0);
+		}
+	}
+
+	/**
+	 * The kept dial serves a request that was queued behind it, once: the release must not happen while
+	 * Reactor Netty is still setting the connection up for the cancelled request.
+	 */
+	@Test
+	void keptDialServesTheQueuedRequestExactlyOnce() throws Exception {
+		ConnectionProvider single = TracedClient.timed(ConnectionProvider.builder("queued-behind-dial")
+			.maxConnections(1)
+			.metrics(true, () -> (name, id, remote, metrics) -> this.pool.set(metrics)));
+		try (CountingServer server = CountingServer.https(); DelayingProxy proxy = new DelayingProxy(server.port(), HELD);
+				TracedClient client = client(single, UnaryOperator.identity(), true)) {
+			String url = "https://127.0.0.1:" + proxy.port() + "/counted";
+			Mono<String> dialler = client.webClient().get().uri(url).retrieve().bodyToMono(String.class)
+				.timeout(TIMEOUT);
+			Mono<String> queued = client.webClient().post().uri(url).retrieve().bodyToMono(String.class).cache();
+			dialler.onErrorResume((ex) -> Mono.empty()).subscribe();
+			awaitPool((metrics) -> metrics.allocatedSize() == 1);
+			queued.subscribe();
+			awaitPool((metrics) -> metrics.pendingAcquireSize() == 1);
+			assertThat(queued.block(Duration.ofSeconds(10))).isEqualTo("ok");
+			// One more request on the same connection: a duplicate of the POST, had one been written, would have
+			// reached the server before it.
+			awaitPool((metrics) -> metrics.idleSize() == 1);
+			assertThat(client.get(url)).isEqualTo("ok");
+			assertThat(server.requests()).isEqualTo(2);
+			assertThat(server.accepted()).isEqualTo(1);
+			assertThat(this.spans.clientSpans(3)).filteredOn((span) -> "POST".equals(span.tag("method")))
+				.singleElement()
+				.satisfies((span) -> assertThat(reused(span)).isTrue());
 		}
 	}
 

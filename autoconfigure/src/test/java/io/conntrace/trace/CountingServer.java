@@ -24,6 +24,9 @@ public final class CountingServer implements AutoCloseable {
 
 	private final AtomicInteger closed = new AtomicInteger();
 
+	/** Requests answered by the catch-all route ({@code /} and any path without a route of its own). */
+	private final AtomicInteger requests = new AtomicInteger();
+
 	private final DisposableServer server;
 
 	private final boolean tls;
@@ -90,6 +93,7 @@ public final class CountingServer implements AutoCloseable {
 				}))).get("/header", (request, response) -> response
 				.sendString(Mono.just(String.valueOf(request.requestHeaders().get("X-User")))))
 				.route((request) -> true, (request, response) -> {
+					this.requests.incrementAndGet();
 					if (idleTimeout != null && !http2) {
 						// Real servers announce their idle timeout; Reactor Netty's does not, so say it for it.
 						response.header("Keep-Alive", "timeout=" + Math.max(1, idleTimeout.toSeconds()));
@@ -174,6 +178,11 @@ public final class CountingServer implements AutoCloseable {
 	/** Connections this server accepted; a connection counts once it is accepted, before any request. */
 	public int accepted() {
 		return this.accepted.get();
+	}
+
+	/** Requests the catch-all route answered: what really reached the server, each once. */
+	public int requests() {
+		return this.requests.get();
 	}
 
 	/** Accepted connections that have since closed, whichever side closed them. */
