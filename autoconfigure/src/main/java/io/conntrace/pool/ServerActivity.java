@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.conntrace.trace.ConnectionInfo;
 import io.conntrace.trace.ConnectionTracing;
+import io.conntrace.trace.RequestServer;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.resources.ConnectionPoolMetrics;
 
@@ -41,7 +42,7 @@ public final class ServerActivity {
 
 	/** The server as {@code host:port}, the host as requests named it. */
 	public String remote() {
-		return (this.host.indexOf(':') >= 0 ? "[" + this.host + "]" : this.host) + ":" + this.port;
+		return RequestServer.remote(this.host, this.port);
 	}
 
 	public String host() {

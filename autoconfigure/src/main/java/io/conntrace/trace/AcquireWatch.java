@@ -54,12 +54,12 @@ final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? 
 				borrower.cancel();
 			}
 			Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
-			boolean spanned = observation != null && !observation.isNoop()
-					&& SpanFacts.spanned(observation, this.spans);
+			boolean live = observation != null && !observation.isNoop();
+			boolean spanned = live && SpanFacts.spanned(observation, this.spans);
 			CancelledAcquire facts = new CancelledAcquire(start, now,
 					(start.dial == null) ? RequestTarget.of(connect) : null, spanned);
 			tellListener(facts);
-			if (observation != null && !observation.isNoop() && (spanned || RequestLog.wanted(observation))) {
+			if (live && (spanned || RequestLog.wanted(observation))) {
 				observation.getContext().put(CancelledAcquire.KEY, facts);
 			}
 		}

@@ -60,7 +60,7 @@ final class CancelledAcquire {
 		ConnectionState dial = start.dial;
 		this.phase = phase(dial);
 		this.acquire = now - start.nanos;
-		this.poolWait = start.waitsTimed ? Math.min(start.waitedNanos(now), this.acquire) : -1;
+		this.poolWait = AcquireStart.poolWaitNanos(start, start.nanos, false, false, now);
 		if (dial != null) {
 			this.host = dial.host;
 			this.port = dial.port;
@@ -70,8 +70,8 @@ final class CancelledAcquire {
 		}
 		else {
 			URI uri = RequestTarget.uri(config);
-			this.host = (uri != null) ? RequestTarget.host(uri) : "";
-			this.port = (uri != null) ? RequestTarget.port(uri) : 0;
+			this.host = (uri != null) ? RequestServer.host(uri) : "";
+			this.port = (uri != null) ? RequestServer.port(uri) : 0;
 			this.dns = -1;
 			this.connect = -1;
 			this.tls = -1;

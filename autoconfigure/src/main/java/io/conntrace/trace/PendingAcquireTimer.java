@@ -7,12 +7,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.Scannable;
 import reactor.core.scheduler.Schedulers;
-import reactor.netty.http.client.HttpClientConfig;
 
 /**
  * The pool's pending-acquire timer, as Reactor Netty's pool runs it by default, that also tells the
@@ -57,15 +57,12 @@ final class PendingAcquireTimer implements BiFunction<Runnable, Duration, Dispos
 	 * queued request's server only now, when asked.
 	 */
 	static long longestWaitNanos(String host, int port) {
+		String server = host + ":" + port;
 		long now = System.nanoTime();
 		long longest = -1;
 		for (Wait wait : QUEUED) {
-			if (wait.since < now - longest || longest < 0) {
-				HttpClientConfig config = RequestTarget.of(wait.start.connect);
-				URI uri = RequestTarget.uri(config);
-				if (uri != null && host.equals(RequestTarget.host(uri)) && port == RequestTarget.port(uri)) {
-					longest = Math.max(longest, now - wait.since);
-				}
+			if ((longest < 0 || wait.since < now - longest) && wait.isFor(server)) {
+				longest = now - wait.since;
 			}
 		}
 		return longest;
@@ -88,6 +85,9 @@ final class PendingAcquireTimer implements BiFunction<Runnable, Duration, Dispos
 
 		private volatile boolean disposed;
 
+		/** The request's server as {@code host:port}, found on the first read only: "" if it cannot be told. */
+		private volatile @Nullable String server;
+
 		Wait(Disposable timer, AcquireStart start) {
 			this.timer = timer;
 			this.start = start;
@@ -106,6 +106,17 @@ final class PendingAcquireTimer implements BiFunction<Runnable, Duration, Dispos
 				}
 			}
 			this.timer.dispose();
+		}
+
+		/** @param server {@code host:port} */
+		boolean isFor(String server) {
+			String own = this.server;
+			if (own == null) {
+				URI uri = RequestTarget.uri(RequestTarget.of(this.start.connect));
+				own = (uri != null) ? RequestServer.host(uri) + ":" + RequestServer.port(uri) : "";
+				this.server = own;
+			}
+			return own.equals(server);
 		}
 
 		@Override

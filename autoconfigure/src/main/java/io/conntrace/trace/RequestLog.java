@@ -56,6 +56,15 @@ public final class RequestLog {
 	}
 
 	/**
+	 * Return a duration as conntrace writes durations: milliseconds with three fraction digits.
+	 * @param nanos the duration
+	 * @return for example {@code 12.345}
+	 */
+	public static String millis(long nanos) {
+		return Millis.format(nanos);
+	}
+
+	/**
 	 * Return the request's acquire time.
 	 * @param context the request's observation context
 	 * @return nanoseconds, -1 if unknown

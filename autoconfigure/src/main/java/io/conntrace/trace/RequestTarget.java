@@ -80,18 +80,4 @@ final class RequestTarget {
 		}
 	}
 
-	/** The host as a connection names it: an IPv6 literal without the brackets a URI keeps. */
-	static String host(URI uri) {
-		String host = uri.getHost();
-		return (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1) : host;
-	}
-
-	static int port(URI uri) {
-		if (uri.getPort() >= 0) {
-			return uri.getPort();
-		}
-		String scheme = uri.getScheme();
-		return ("https".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme)) ? 443 : 80;
-	}
-
 }

@@ -2,8 +2,8 @@ package io.conntrace.autoconfigure.log;
 
 import java.net.URI;
 
-import io.conntrace.autoconfigure.RequestServer;
 import io.conntrace.trace.RequestLog;
+import io.conntrace.trace.RequestServer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import org.apache.commons.logging.Log;
@@ -88,10 +88,7 @@ final class RequestLogHandler implements ObservationHandler<ClientRequestObserva
 		if (facts != null) {
 			line.append(' ').append(facts);
 		}
-		long micros = (totalNanos + 500) / 1000;
-		long fraction = micros % 1000;
-		line.append(" total_ms=").append(micros / 1000).append('.');
-		line.append((fraction < 10) ? "00" : (fraction < 100) ? "0" : "").append(fraction);
+		line.append(" total_ms=").append(RequestLog.millis(totalNanos));
 		return line.toString();
 	}
 

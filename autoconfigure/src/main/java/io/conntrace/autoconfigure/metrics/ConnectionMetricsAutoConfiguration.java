@@ -1,6 +1,5 @@
 package io.conntrace.autoconfigure.metrics;
 
-import io.conntrace.autoconfigure.PropertyCheck;
 import io.conntrace.metrics.ConnectionMeters;
 import io.conntrace.metrics.PoolMeterRegistrar;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,17 +28,12 @@ public final class ConnectionMetricsAutoConfiguration {
 
 	@Bean
 	ConnectionMeters conntraceConnectionMeters(MeterRegistry registry, ConnectionMetricsProperties properties) {
-		return new ConnectionMeters(registry, maxServers(properties));
+		return new ConnectionMeters(registry, properties.checkedMaxServers());
 	}
 
 	@Bean
 	PoolMeterRegistrar conntracePoolMeterRegistrar(MeterRegistry registry, ConnectionMetricsProperties properties) {
-		return new PoolMeterRegistrar(registry, maxServers(properties));
-	}
-
-	private static int maxServers(ConnectionMetricsProperties properties) {
-		PropertyCheck.between("conntrace.metrics.max-servers", properties.getMaxServers(), 1, 10_000);
-		return properties.getMaxServers();
+		return new PoolMeterRegistrar(registry, properties.checkedMaxServers());
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.conntrace.autoconfigure.metrics;
 
+import io.conntrace.autoconfigure.PropertyCheck;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -33,6 +35,16 @@ public class ConnectionMetricsProperties {
 
 	public void setMaxServers(int maxServers) {
 		this.maxServers = maxServers;
+	}
+
+	/**
+	 * Return {@code max-servers}, failing startup when it is out of range: the one cap of the meters' tags
+	 * and of the servers the pool activity follows.
+	 * @return the cap
+	 */
+	public int checkedMaxServers() {
+		PropertyCheck.between("conntrace.metrics.max-servers", this.maxServers, 1, 10_000);
+		return this.maxServers;
 	}
 
 }

@@ -1,7 +1,7 @@
 package io.conntrace.autoconfigure.pool;
 
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
-import io.conntrace.autoconfigure.PropertyCheck;
+import io.conntrace.autoconfigure.metrics.ConnectionMetricsProperties;
 import io.conntrace.pool.PoolActivity;
 import io.conntrace.trace.ConnectionListener;
 import reactor.netty.http.client.HttpClient;
@@ -12,14 +12,12 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -29,7 +27,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 @AutoConfiguration(after = ConnectionMetricsAutoConfiguration.class)
 @ConditionalOnClass({ HttpClient.class, ReactorClientHttpConnectorBuilder.class })
 @ConditionalOnBooleanProperty(name = "conntrace.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(PoolProperties.class)
+@EnableConfigurationProperties({ PoolProperties.class, ConnectionMetricsProperties.class })
 public final class ConnectionPoolAutoConfiguration {
 
 	/** After Boot's own customizer (order 0), which sets the pool of its ReactorResourceFactory. */
@@ -44,13 +42,11 @@ public final class ConnectionPoolAutoConfiguration {
 
 	/**
 	 * What the pool is doing now, for the saturation messages and the actuator endpoint. Follows as many
-	 * servers as the meters tag ({@code conntrace.metrics.max-servers}), read here as meters may be off.
+	 * servers as the meters tag ({@code conntrace.metrics.max-servers}), whether meters are on or not.
 	 */
 	@Bean
-	PoolActivity conntracePoolActivity(Environment environment) {
-		int maxServers = Binder.get(environment).bind("conntrace.metrics.max-servers", Integer.class).orElse(100);
-		PropertyCheck.between("conntrace.metrics.max-servers", maxServers, 1, 10_000);
-		return new PoolActivity(maxServers);
+	PoolActivity conntracePoolActivity(ConnectionMetricsProperties metrics) {
+		return new PoolActivity(metrics.checkedMaxServers());
 	}
 
 	@Bean

@@ -74,10 +74,11 @@ public final class ConntraceEndpoint {
 		long idle = connection.idleNanos();
 		long held = connection.heldNanos();
 		long age = connection.ageNanos();
+		String request = connection.currentRequest();
 		return new Connection(connection.id(), connection.isActive() ? "active" : "idle", connection.localPort(),
 				(age >= 0) ? millis(age) : null, (idle >= 0) ? millis(idle) : null, connection.requests(),
-				connection.protocol(), connection.tlsVersion(), connection.currentRequest(),
-				(held >= 0 && connection.currentRequest() != null) ? millis(held) : null);
+				connection.protocol(), connection.tlsVersion(), request,
+				(held >= 0 && request != null) ? millis(held) : null);
 	}
 
 	private static Event event(PoolEvent event) {

@@ -2,12 +2,11 @@ package io.conntrace.autoconfigure.pool;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 
-import io.conntrace.autoconfigure.RequestServer;
 import io.conntrace.pool.PoolActivity;
 import io.conntrace.pool.ServerActivity;
 import io.conntrace.trace.ConnectionInfo;
+import io.conntrace.trace.RequestServer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -111,25 +110,29 @@ final class PoolSaturation implements ExchangeFilterFunction {
 		}
 		StringBuilder text = new StringBuilder("conntrace: ").append(facts);
 		if (server != null) {
-			List<ConnectionInfo> holders = server.connections()
-				.stream()
-				.filter((connection) -> connection.currentRequest() != null)
-				.limit(HOLDERS_SHOWN)
-				.toList();
-			if (holders.isEmpty()) {
+			StringBuilder holders = new StringBuilder();
+			int shown = 0;
+			for (ConnectionInfo connection : server.connections()) {
+				if (shown == HOLDERS_SHOWN) {
+					break;
+				}
+				String request = connection.currentRequest();
+				if (request != null) {
+					shown++;
+					holders.append(' ')
+						.append(request)
+						.append(" (")
+						.append(connection.heldNanos() / 1_000_000)
+						.append(" ms on connection ")
+						.append(connection.id())
+						.append(')');
+				}
+			}
+			if (shown == 0) {
 				text.append(". No request holds a connection yet: they are still being opened");
 			}
 			else {
-				text.append(". Held longest by:");
-				for (ConnectionInfo holder : holders) {
-					text.append(' ')
-						.append(holder.currentRequest())
-						.append(" (")
-						.append(holder.heldNanos() / 1_000_000)
-						.append(" ms on connection ")
-						.append(holder.id())
-						.append(')');
-				}
+				text.append(". Held longest by:").append(holders);
 			}
 		}
 		text.append(". At most one such warning a minute for this server.");

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Set;
 
-import io.conntrace.autoconfigure.RequestServer;
 import io.conntrace.trace.ConnectionListener;
 import io.conntrace.trace.RequestAttempts;
+import io.conntrace.trace.RequestServer;
 import io.conntrace.trace.StaleAction;
 import io.conntrace.trace.StaleConnections;
 import io.micrometer.observation.Observation;

@@ -2,6 +2,7 @@ package io.conntrace.autoconfigure.trace;
 
 import io.conntrace.autoconfigure.ConntraceProperties;
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
+import io.conntrace.autoconfigure.pool.PoolProperties;
 import io.conntrace.trace.ConnectionListener;
 import io.conntrace.trace.ConnectionTracing;
 import io.micrometer.observation.ObservationFilter;
@@ -29,21 +30,18 @@ import org.springframework.web.reactive.function.client.WebClient;
 @AutoConfiguration(after = ConnectionMetricsAutoConfiguration.class)
 @ConditionalOnClass({ WebClient.class, HttpClient.class })
 @ConditionalOnBooleanProperty(name = "conntrace.enabled", matchIfMissing = true)
-@EnableConfigurationProperties({ ConntraceProperties.class, TraceProperties.class })
+@EnableConfigurationProperties({ ConntraceProperties.class, TraceProperties.class, PoolProperties.class })
 public final class ConnectionTraceAutoConfiguration {
 
 	/**
-	 * {@code conntrace.pool.keep-cancelled-dials} is read here, not from the pool's properties: it applies to
-	 * every instrumented client, on conntrace's pool or not.
+	 * {@code conntrace.pool.keep-cancelled-dials} applies to every instrumented client, on conntrace's pool
+	 * or not: the pool's properties are bound here too.
 	 */
 	@Bean
-	ConnectionTracing conntraceConnectionTracing(TraceProperties properties,
-			ObjectProvider<ConnectionListener> listener, Environment environment) {
-		boolean keepCancelledDials = Binder.get(environment)
-			.bind("conntrace.pool.keep-cancelled-dials", Boolean.class)
-			.orElse(true);
+	ConnectionTracing conntraceConnectionTracing(TraceProperties properties, PoolProperties pool,
+			ObjectProvider<ConnectionListener> listener) {
 		return ConnectionTracing.create(ConnectionListener.of(listener.orderedStream().toList()), properties.isEnabled(),
-				keepCancelledDials);
+				pool.isKeepCancelledDials());
 	}
 
 	/** Boot registers every {@link ObservationFilter} bean on the application's observation registry. */

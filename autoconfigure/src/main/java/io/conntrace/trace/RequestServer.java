@@ -1,10 +1,11 @@
-package io.conntrace.autoconfigure;
+package io.conntrace.trace;
 
 import java.net.URI;
 
 /**
  * The server a request's URL names, as conntrace's connections name it: the host without the brackets a
- * URI keeps around an IPv6 literal, and the port, defaulted by scheme.
+ * URI keeps around an IPv6 literal, and the port, defaulted by scheme. One rule for the core (a cancelled
+ * request's server, a queued request's) and for the Spring side (retry, saturation, log line).
  */
 public final class RequestServer {
 
@@ -25,7 +26,7 @@ public final class RequestServer {
 	}
 
 	/**
-	 * Return the URL's port, 443 for {@code https} and 80 otherwise when it gives none.
+	 * Return the URL's port, 443 for {@code https} and {@code wss} and 80 otherwise when it gives none.
 	 * @param url the request's URL
 	 * @return the port
 	 */
@@ -33,7 +34,8 @@ public final class RequestServer {
 		if (url.getPort() != -1) {
 			return url.getPort();
 		}
-		return "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+		String scheme = url.getScheme();
+		return ("https".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme)) ? 443 : 80;
 	}
 
 	/**
