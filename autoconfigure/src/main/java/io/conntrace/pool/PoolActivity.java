@@ -125,7 +125,7 @@ public final class PoolActivity implements ConnectionListener, ConnectionProvide
 		if (remoteAddress instanceof InetSocketAddress address) {
 			ServerActivity server = follow(address.getHostString(), address.getPort());
 			if (server != null) {
-				server.pool(id, metrics);
+				server.pool(poolName, id, metrics);
 			}
 		}
 	}

@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import io.conntrace.trace.ConnectionInfo;
 import io.conntrace.trace.ConnectionTracing;
 import io.conntrace.trace.RequestServer;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.HttpConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionPoolMetrics;
 
 /**
@@ -28,7 +30,8 @@ public final class ServerActivity {
 	private final Set<ConnectionInfo> open = ConcurrentHashMap.newKeySet();
 
 	/** Reactor Netty's pools for this server by pool id: usually one (HTTP/2 adds its stream pool). */
-	private final Map<String, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
+	/** Reactor Netty's gauges by pool id: one per pool of the application that calls this server, and HTTP/2's. */
+	private final Map<String, Registered> pools = new ConcurrentHashMap<>();
 
 	private final ArrayDeque<PoolEvent> events = new ArrayDeque<>(PoolActivity.RECENT_EVENTS);
 
@@ -67,24 +70,40 @@ public final class ServerActivity {
 	private record Held(ConnectionInfo connection, long nanos) {
 	}
 
-	/** Reactor Netty's gauges of its connection pool, {@code null} until the pool registered them. */
-	public @Nullable ConnectionPoolMetrics connectionPool() {
-		for (ConnectionPoolMetrics metrics : this.pools.values()) {
-			if (!(metrics instanceof reactor.netty.http.client.HttpConnectionPoolMetrics)) {
-				return metrics;
+	private record Registered(String name, ConnectionPoolMetrics metrics) {
+	}
+
+	/**
+	 * Reactor Netty's gauges of the named pool's connections to this server, {@code null} until that pool
+	 * registered them.
+	 * @param poolName the pool's name
+	 */
+	public @Nullable ConnectionPoolMetrics connectionPool(String poolName) {
+		for (Registered pool : this.pools.values()) {
+			if (pool.name().equals(poolName) && !(pool.metrics() instanceof HttpConnectionPoolMetrics)) {
+				return pool.metrics();
 			}
 		}
 		return null;
 	}
 
-	/** Reactor Netty's gauges of its HTTP/2 stream pool, {@code null} without one. */
-	public reactor.netty.http.client.@Nullable HttpConnectionPoolMetrics streamPool() {
-		for (ConnectionPoolMetrics metrics : this.pools.values()) {
-			if (metrics instanceof reactor.netty.http.client.HttpConnectionPoolMetrics streams) {
-				return streams;
-			}
-		}
-		return null;
+	/** Reactor Netty's gauges of every pool's connections to this server (HTTP/2 stream pools aside). */
+	public List<ConnectionPoolMetrics> connectionPools() {
+		return this.pools.values()
+			.stream()
+			.map(Registered::metrics)
+			.filter((metrics) -> !(metrics instanceof HttpConnectionPoolMetrics))
+			.toList();
+	}
+
+	/** Reactor Netty's gauges of the HTTP/2 stream pools to this server, empty without one. */
+	public List<HttpConnectionPoolMetrics> streamPools() {
+		return this.pools.values()
+			.stream()
+			.map(Registered::metrics)
+			.filter(HttpConnectionPoolMetrics.class::isInstance)
+			.map(HttpConnectionPoolMetrics.class::cast)
+			.toList();
 	}
 
 	/** How long its longest-queued request has waited so far, -1 if none is queued. */
@@ -107,8 +126,16 @@ public final class ServerActivity {
 		this.open.remove(connection);
 	}
 
-	void pool(String id, ConnectionPoolMetrics metrics) {
-		this.pools.put(id, metrics);
+	void pool(String poolName, String id, ConnectionPoolMetrics metrics) {
+		this.pools.put(id, new Registered(poolName, metrics));
+	}
+
+	/**
+	 * The names of the pools that hold connections to this server (conntrace's, the gateway's), as each
+	 * registered its gauges; empty until one has, or once all are gone.
+	 */
+	public Set<String> poolNames() {
+		return this.pools.values().stream().map(Registered::name).collect(Collectors.toUnmodifiableSet());
 	}
 
 	void poolGone(String id) {

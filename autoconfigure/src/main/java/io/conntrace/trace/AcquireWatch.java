@@ -3,7 +3,6 @@ package io.conntrace.trace;
 import java.util.function.Function;
 
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -53,7 +52,7 @@ final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? 
 			if (borrower != null && !start.mayUseHttp2()) {
 				borrower.cancel();
 			}
-			Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+			Observation observation = RequestObservation.of(context);
 			boolean live = observation != null && !observation.isNoop();
 			boolean spanned = live && SpanFacts.spanned(observation, this.spans);
 			CancelledAcquire facts = new CancelledAcquire(start, now,

@@ -1,7 +1,6 @@
 package io.conntrace.trace;
 
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import java.net.InetSocketAddress;
 
 import io.netty.channel.Channel;
@@ -215,7 +214,7 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 		long acquire = AcquireStart.acquireNanos(startNanos, acquired);
 		long poolWait = AcquireStart.poolWaitNanos(start, startNanos, reused, stream, acquired);
 		tellListener(state, reused, acquire, poolWait);
-		Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+		Observation observation = RequestObservation.of(context);
 		if (observation == null || observation.isNoop()) {
 			return;
 		}

@@ -10,8 +10,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationFilter;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.AttributeKey;
@@ -25,6 +28,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.util.Logger;
 import reactor.util.Loggers;
+import reactor.util.context.Context;
 
 /**
  * Instruments a Reactor Netty {@link HttpClient} so that every request it sends carries, on its own
@@ -184,6 +188,23 @@ public final class ConnectionTracing {
 			.doOnResolve(RESOLVE_START)
 			.doAfterResolve(RESOLVE_END)
 			.observe(this.observer);
+	}
+
+	/**
+	 * Return a copy of a Reactor context in which instrumented clients hand each request's facts to the
+	 * observation the given supplier returns (asked when the request gets its connection, or is cancelled
+	 * before), instead of to the one under {@code ObservationThreadLocalAccessor.KEY}. For a proxy whose own
+	 * observation of the call is made only after the call is subscribed, as Spring Cloud Gateway's is: the
+	 * facts belong on that CLIENT span, not on the server span around it. A supplier that returns
+	 * {@code null} means the call has no observation: its facts go on no span (listeners still get them). A
+	 * client whose request runs under an observation of its own, nested inside the call, keeps its own.
+	 * @param context the call's context
+	 * @param observation the call's observation, read when needed
+	 * @return the context with the observation named
+	 */
+	public static Context observedBy(Context context, Supplier<@Nullable Observation> observation) {
+		return context.put(RequestObservation.KEY,
+				new RequestObservation(observation, context.getOrDefault(ObservationThreadLocalAccessor.KEY, null)));
 	}
 
 	/**

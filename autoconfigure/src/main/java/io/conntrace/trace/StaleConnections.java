@@ -1,6 +1,9 @@
 package io.conntrace.trace;
 
+import java.io.IOException;
+
 import io.micrometer.observation.Observation;
+import reactor.netty.http.client.PrematureCloseException;
 
 /**
  * Judges whether a failed request met a stale keep-alive connection, and tells it: on the span when the
@@ -22,6 +25,21 @@ public final class StaleConnections {
 	public static boolean isStale(RequestAttempts attempts) {
 		return attempts.attempts() == 1 && attempts.reused() && attempts.idleNanos() >= 0
 				&& !attempts.responseStarted();
+	}
+
+	/**
+	 * Return whether an error, or one of its causes, says the connection closed or was reset under the
+	 * request, as opposed to a timeout or a refused connect: the way a stale connection fails.
+	 * @param error the request's error, as the client or a proxy passes it on
+	 * @return whether a closed connection caused it
+	 */
+	public static boolean closedConnection(Throwable error) {
+		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (cause instanceof PrematureCloseException || cause instanceof IOException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

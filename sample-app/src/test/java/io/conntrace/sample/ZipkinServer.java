@@ -27,9 +27,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * The real Zipkin server, {@code io.zipkin:zipkin-server:exec}, which the build copies into
  * {@code target/zipkin}, run as a separate java process on a free port of 127.0.0.1 for the test
- * class, with in-memory storage; queried through its HTTP API.
+ * class, with in-memory storage; queried through its HTTP API. Shared with gateway-sample's tests through
+ * this module's test jar.
  */
-final class ZipkinServer implements BeforeAllCallback, AfterAllCallback {
+public final class ZipkinServer implements BeforeAllCallback, AfterAllCallback {
 
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
 
@@ -74,7 +75,7 @@ final class ZipkinServer implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	/** Where the application under test posts its spans. */
-	String spansEndpoint() {
+	public String spansEndpoint() {
 		return "http://127.0.0.1:" + this.port + "/api/v2/spans";
 	}
 
@@ -82,7 +83,7 @@ final class ZipkinServer implements BeforeAllCallback, AfterAllCallback {
 	 * The client spans of one trace, oldest first, found through Zipkin's trace search by service and
 	 * by the name of a span in the trace.
 	 */
-	List<ZipkinSpan> clientSpans(String serviceName, String spanName, String traceId) {
+	public List<ZipkinSpan> clientSpans(String serviceName, String spanName, String traceId) {
 		String path = "/api/v2/traces?serviceName=" + encode(serviceName) + "&spanName=" + encode(spanName)
 				+ "&limit=100";
 		String json = get(path).body();

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * One span as Zipkin's v2 API returns it, with what the assertions need.
  */
-final class ZipkinSpan {
+public final class ZipkinSpan {
 
 	private final long timestamp;
 
@@ -22,20 +22,20 @@ final class ZipkinSpan {
 		this.annotations = annotations.stream().map((annotation) -> (String) annotation.get("value")).toList();
 	}
 
-	long timestamp() {
+	public long timestamp() {
 		return this.timestamp;
 	}
 
-	Map<String, String> tags() {
+	public Map<String, String> tags() {
 		return this.tags;
 	}
 
-	String tag(String key) {
+	public String tag(String key) {
 		return this.tags.get(key);
 	}
 
 	/** A duration tag in milliseconds; fails if the tag is missing. */
-	double millis(String key) {
+	public double millis(String key) {
 		String value = this.tags.get(key);
 		if (value == null) {
 			throw new AssertionError("No tag " + key + " on span with tags " + this.tags);
@@ -43,15 +43,15 @@ final class ZipkinSpan {
 		return Double.parseDouble(value);
 	}
 
-	boolean reused() {
+	public boolean reused() {
 		return Boolean.parseBoolean(this.tags.get("conntrace.connection.reused"));
 	}
 
-	String connectionId() {
+	public String connectionId() {
 		return this.tags.get("conntrace.connection.id");
 	}
 
-	List<String> annotations() {
+	public List<String> annotations() {
 		return this.annotations;
 	}
 

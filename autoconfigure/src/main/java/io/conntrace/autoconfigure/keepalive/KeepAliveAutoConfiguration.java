@@ -25,9 +25,9 @@ public final class KeepAliveAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(KeepAliveAutoConfiguration.class);
 
+	/** The socket options, checked once; also applied to the gateway's client where there is one. */
 	@Bean
-	ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> conntraceKeepAliveClientHttpConnectorBuilderCustomizer(
-			KeepAliveProperties properties) {
+	TcpKeepAlive conntraceTcpKeepAlive(KeepAliveProperties properties) {
 		PropertyCheck.wholeSeconds("conntrace.keep-alive.idle", properties.getIdle(), 32767);
 		PropertyCheck.wholeSeconds("conntrace.keep-alive.interval", properties.getInterval(), 32767);
 		PropertyCheck.between("conntrace.keep-alive.count", properties.getCount(), 1, 127);
@@ -37,6 +37,12 @@ public final class KeepAliveAutoConfiguration {
 			logger.warn("conntrace.keep-alive: this JDK or OS does not support " + keepAlive.unsupported()
 					+ "; connections use SO_KEEPALIVE with the operating system's values for those instead");
 		}
+		return keepAlive;
+	}
+
+	@Bean
+	ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> conntraceKeepAliveClientHttpConnectorBuilderCustomizer(
+			TcpKeepAlive keepAlive) {
 		return (builder) -> builder.withHttpClientCustomizer(keepAlive::apply);
 	}
 

@@ -1,6 +1,5 @@
 package io.conntrace.autoconfigure.log;
 
-import io.conntrace.autoconfigure.PropertyCheck;
 import io.micrometer.observation.ObservationHandler;
 import reactor.netty.http.client.HttpClient;
 
@@ -24,10 +23,8 @@ import org.springframework.web.reactive.function.client.ClientRequestObservation
 public final class RequestLogAutoConfiguration {
 
 	@Bean
-	RequestLogHandler conntraceRequestLogHandler(LogProperties properties) {
-		PropertyCheck.positive("conntrace.log.slower-than", properties.getSlowerThan());
-		return new RequestLogHandler(
-				(properties.getSlowerThan() != null) ? properties.getSlowerThan().toNanos() : -1);
+	RequestLogHandler<ClientRequestObservationContext> conntraceRequestLogHandler(LogProperties properties) {
+		return RequestLogHandler.forWebClient(RequestLogHandler.slowerThanNanos(properties.getSlowerThan()));
 	}
 
 }

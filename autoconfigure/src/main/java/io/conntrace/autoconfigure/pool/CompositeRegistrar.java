@@ -8,7 +8,7 @@ import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
 
 /** Hands a pool's gauges to several registrars: the meters and the pool activity. */
-final class CompositeRegistrar implements ConnectionProvider.MeterRegistrar {
+public final class CompositeRegistrar implements ConnectionProvider.MeterRegistrar {
 
 	private final List<ConnectionProvider.MeterRegistrar> registrars;
 
@@ -16,7 +16,12 @@ final class CompositeRegistrar implements ConnectionProvider.MeterRegistrar {
 		this.registrars = List.copyOf(registrars);
 	}
 
-	static ConnectionProvider.@Nullable MeterRegistrar of(List<ConnectionProvider.MeterRegistrar> registrars) {
+	/**
+	 * Return one registrar for the given ones.
+	 * @param registrars the registrars, in order
+	 * @return {@code null} if there are none, the only one, or one handing each pool to all of them
+	 */
+	public static ConnectionProvider.@Nullable MeterRegistrar of(List<ConnectionProvider.MeterRegistrar> registrars) {
 		if (registrars.isEmpty()) {
 			return null;
 		}

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 import io.conntrace.pool.PoolActivity;
@@ -47,24 +48,30 @@ public final class ConntraceEndpoint {
 	}
 
 	private Pool pool(ServerActivity server) {
-		PoolLimits limits = this.pool.limitsFor(server.host(), server.port());
+		// Another pool (the gateway's) names itself; its limits are its own properties', not conntrace.pool.*.
+		Set<String> names = server.poolNames();
+		boolean conntraces = names.isEmpty() || names.equals(Set.of(this.pool.name()));
+		PoolLimits limits = conntraces ? this.pool.limitsFor(server.host(), server.port()) : null;
 		List<ConnectionInfo> open = server.connections();
-		ConnectionPoolMetrics metrics = server.connectionPool();
-		HttpConnectionPoolMetrics streams = server.streamPool();
-		int active = (metrics != null) ? metrics.acquiredSize() : (int) open.stream().filter(ConnectionInfo::isActive).count();
-		int idle = (metrics != null) ? metrics.idleSize() : open.size() - active;
-		int pending = ((metrics != null) ? metrics.pendingAcquireSize() : 0)
-				+ ((streams != null) ? streams.pendingAcquireSize() : 0);
+		// Summed over the server's pools: its connections cannot be told apart by pool.
+		List<ConnectionPoolMetrics> pools = server.connectionPools();
+		List<HttpConnectionPoolMetrics> streams = server.streamPools();
+		int active = pools.isEmpty() ? (int) open.stream().filter(ConnectionInfo::isActive).count()
+				: pools.stream().mapToInt(ConnectionPoolMetrics::acquiredSize).sum();
+		int idle = pools.isEmpty() ? open.size() - active : pools.stream().mapToInt(ConnectionPoolMetrics::idleSize).sum();
+		int pending = pools.stream().mapToInt(ConnectionPoolMetrics::pendingAcquireSize).sum()
+				+ streams.stream().mapToInt(HttpConnectionPoolMetrics::pendingAcquireSize).sum();
 		TreeSet<String> protocols = new TreeSet<>();
 		open.forEach((connection) -> protocols.add(connection.protocol()));
-		if (streams != null) {
+		if (!streams.isEmpty()) {
 			protocols.add("2");
 		}
 		long longestWait = server.longestWaitNanos();
-		return new Pool(server.remote(), this.pool.name(), List.copyOf(protocols),
-				new Limits(limits.maxConnections(), limits.pendingAcquireMaxCount(),
+		return new Pool(server.remote(), conntraces ? this.pool.name() : String.join(", ", new TreeSet<>(names)),
+				List.copyOf(protocols),
+				(limits != null) ? new Limits(limits.maxConnections(), limits.pendingAcquireMaxCount(),
 						limits.pendingAcquireTimeout().toMillis(), limits.maxIdleTime().toMillis(),
-						limits.maxLifeTime().toMillis()),
+						limits.maxLifeTime().toMillis()) : null,
 				active, idle, pending, (longestWait >= 0) ? millis(longestWait) : null,
 				open.stream().map(ConntraceEndpoint::connection).toList(),
 				server.events().stream().map(ConntraceEndpoint::event).toList());
@@ -94,11 +101,14 @@ public final class ConntraceEndpoint {
 	}
 
 	/** One remote server's pool. */
-	public record Pool(String remote, String name, List<String> protocols, Limits limits, int active, int idle,
+	public record Pool(String remote, String name, List<String> protocols, @Nullable Limits limits, int active, int idle,
 			int pending, @Nullable Double longestWaitMs, List<Connection> connections, List<Event> recentEvents) {
 	}
 
-	/** The limits in force for the server: its own where {@code conntrace.pool.hosts} gives them. */
+	/**
+	 * The limits in force for the server: its own where {@code conntrace.pool.hosts} gives them. Absent for a
+	 * server only another pool (the gateway's) calls: those are that pool's own properties.
+	 */
 	public record Limits(int maxConnections, int pendingAcquireMaxCount, long pendingAcquireTimeoutMs,
 			long maxIdleTimeMs, long maxLifeTimeMs) {
 	}

@@ -1,7 +1,6 @@
 package io.conntrace.autoconfigure.pool;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Map;
 
 import io.conntrace.trace.ConnectionListener;
@@ -10,28 +9,15 @@ import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * The application's connection pool, built from {@link PoolProperties} and disposed with the
  * application context. Not a {@link ConnectionProvider} bean, so it never competes with a user's own
  * pool for injection by type.
- * <p>
- * Disposed as a lifecycle in {@link #PHASE}: after the web server's graceful shutdown (whose requests
- * may still call out) and before Spring's {@code ReactorResourceFactory} (phase 0) shuts down the event
- * loops the pool's connections run on, so they close through the pool and are counted as disposed.
  */
-public final class ConntracePool implements SmartLifecycle, DisposableBean {
-
-	/** Stops before phase 0, Spring's {@code ReactorResourceFactory}, and after everything above. */
-	static final int PHASE = 1;
-
-	private static final Duration DISPOSE_TIMEOUT = Duration.ofSeconds(10);
+public final class ConntracePool extends PoolLifecycle {
 
 	private final ConnectionProvider provider;
-
-	private final ConnectionListener listener;
 
 	private final String name;
 
@@ -40,10 +26,9 @@ public final class ConntracePool implements SmartLifecycle, DisposableBean {
 	/** Limits of the hosts that have their own, by {@code host:port} as requests name them. */
 	private final Map<String, PoolLimits> hostLimits = new java.util.HashMap<>();
 
-	private volatile boolean running;
-
 	ConntracePool(PoolProperties properties, ConnectionProvider.@Nullable MeterRegistrar registrar,
 			ConnectionListener listener) {
+		super(listener);
 		if (properties.getName() == null || properties.getName().isBlank()) {
 			throw new io.conntrace.autoconfigure.InvalidConntracePropertyException("conntrace.pool.name",
 					String.valueOf(properties.getName()), "a non-blank name");
@@ -60,7 +45,6 @@ public final class ConntracePool implements SmartLifecycle, DisposableBean {
 		this.name = properties.getName();
 		this.limits = limits;
 		this.provider = ConnectionTracing.waitsTimed(builder.build());
-		this.listener = listener;
 	}
 
 	/**
@@ -90,43 +74,8 @@ public final class ConntracePool implements SmartLifecycle, DisposableBean {
 	}
 
 	@Override
-	public void start() {
-		this.running = true;
-	}
-
-	@Override
-	public void stop() {
-		this.running = false;
-		dispose();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return PHASE;
-	}
-
-	/** A context closed before it started, or refreshed without a lifecycle, still frees the pool. */
-	@Override
-	public void destroy() {
-		dispose();
-	}
-
-	private void dispose() {
-		if (this.provider.isDisposed()) {
-			return;
-		}
-		try {
-			this.listener.poolDisposing();
-		}
-		catch (RuntimeException ex) {
-			// The listener's trouble must not keep the pool open.
-		}
-		this.provider.disposeLater().block(DISPOSE_TIMEOUT);
+	protected ConnectionProvider disposable() {
+		return this.provider;
 	}
 
 }

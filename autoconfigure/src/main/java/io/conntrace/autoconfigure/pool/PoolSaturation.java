@@ -73,7 +73,7 @@ final class PoolSaturation implements ExchangeFilterFunction {
 		String remote = RequestServer.remote(host, port);
 		PoolLimits limits = this.pool.limitsFor(host, port);
 		ServerActivity server = this.activity.server(host, port);
-		ConnectionPoolMetrics metrics = (server != null) ? server.connectionPool() : null;
+		ConnectionPoolMetrics metrics = (server != null) ? server.connectionPool(this.pool.name()) : null;
 		String prefix = this.pool.hasOwnLimits(host, port) ? "conntrace.pool.hosts.[" + remote + "]."
 				: "conntrace.pool.";
 		StringBuilder text = new StringBuilder();

@@ -1,8 +1,6 @@
 package io.conntrace.autoconfigure.retry;
 
-import java.io.IOException;
 import java.net.URI;
-import java.util.Set;
 
 import io.conntrace.trace.ConnectionListener;
 import io.conntrace.trace.RequestAttempts;
@@ -16,7 +14,6 @@ import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccess
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
-import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -33,11 +30,6 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  * on the request. Whatever fails still fails with its own error, which names the connection it ran on.
  */
 final class StaleConnectionRetry implements ExchangeFilterFunction {
-
-	private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
-			HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
-
-	private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
 	private static final Log logger = LogFactory.getLog(StaleConnectionRetry.class);
 
@@ -90,7 +82,7 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 			if (first.attempts() > 0) {
 				ex.addSuppressed(StaleConnections.describe(first, false));
 			}
-			if (!StaleConnections.isStale(first) || !closedConnection(ex)) {
+			if (!StaleConnections.isStale(first) || !StaleConnections.closedConnection(ex.getCause())) {
 				return Decision.FAIL;
 			}
 			boolean retry = this.properties.isEnabled() && repeatable(request);
@@ -126,21 +118,10 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 	}
 
 	private boolean repeatable(ClientRequest request) {
-		boolean idempotent = IDEMPOTENT.contains(request.method()) || this.properties.isNonIdempotent()
-				|| request.headers().containsHeader(IDEMPOTENCY_KEY);
+		boolean idempotent = SendAgain.idempotent(request.method(), request.headers(), this.properties);
 		// A request without a body keeps Spring's shared empty inserter, the only body known to be repeatable.
 		boolean bodyRepeatable = request.body() == BodyInserters.empty() || this.properties.isReplayBody();
 		return idempotent && bodyRepeatable;
-	}
-
-	/** A connection closed or reset under the request, as opposed to a timeout or a refused connect. */
-	private static boolean closedConnection(Throwable ex) {
-		for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
-			if (cause instanceof reactor.netty.http.client.PrematureCloseException || cause instanceof IOException) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

@@ -36,8 +36,8 @@ class RequestLogTests {
 					// Release to the pool is asynchronous: wait for it, so the second request reuses the connection.
 					Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
 						ServerActivity activity = context.getBean(PoolActivity.class).server("127.0.0.1", server.port());
-						return activity != null && activity.connectionPool() != null
-								&& activity.connectionPool().idleSize() == 1;
+						return activity != null && activity.connectionPool("conntrace") != null
+								&& activity.connectionPool("conntrace").idleSize() == 1;
 					});
 					get(client, server.url("/?secret=hunter2"));
 					assertThatThrownBy(() -> get(client, "http://127.0.0.1:1/refused")).isNotNull();

@@ -173,8 +173,8 @@ class PoolSaturationTests {
 	private static void awaitInUse(AssertableApplicationContext context, CountingServer server) {
 		Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
 			var activity = context.getBean(PoolActivity.class).server("127.0.0.1", server.port());
-			return activity != null && activity.connectionPool() != null
-					&& activity.connectionPool().acquiredSize() == 1;
+			return activity != null && activity.connectionPool("conntrace") != null
+					&& activity.connectionPool("conntrace").acquiredSize() == 1;
 		});
 	}
 
@@ -183,7 +183,7 @@ class PoolSaturationTests {
 			.atMost(Duration.ofSeconds(5))
 			.until(() -> context.getBean(PoolActivity.class)
 				.server("127.0.0.1", server.port())
-				.connectionPool()
+				.connectionPool("conntrace")
 				.pendingAcquireSize() == 1);
 	}
 

@@ -1,0 +1,236 @@
+package io.conntrace.autoconfigure.gateway;
+
+import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import io.conntrace.autoconfigure.retry.RetryProperties;
+import io.conntrace.autoconfigure.retry.SendAgain;
+import io.conntrace.trace.ConnectionListener;
+import io.conntrace.trace.ConnectionTracing;
+import io.conntrace.trace.RequestAttempts;
+import io.conntrace.trace.RequestServer;
+import io.conntrace.trace.StaleAction;
+import io.conntrace.trace.StaleConnections;
+import io.micrometer.observation.Observation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Wraps the gateway's proxied call, just outside the routing filter that makes it. Two jobs:
+ * <ul>
+ * <li>Points conntrace at the call's own observation ({@link ConnectionTracing#observedBy}): the gateway
+ * makes it inside the routing filter, after the call is subscribed, and keeps it in an exchange attribute,
+ * so the facts go on the gateway's CLIENT span and not on the server span around it.</li>
+ * <li>Sends a call again, once, when it failed on a stale keep-alive connection before any response byte
+ * (the rule of conntrace's WebClient retry) and sending it again is safe: an idempotent method, and no body
+ * or one the gateway cached (a proxied body streams from the client once and is never sent twice).</li>
+ * </ul>
+ */
+final class ProxiedCallFilter implements GlobalFilter, Ordered {
+
+	/** Just before the gateway's routing filter. */
+	static final int ORDER = NettyRoutingFilter.ORDER - 1;
+
+	/** Methods whose requests carry no body when they announce none (HTTP/2 needs no length for a body). */
+	private static final Set<HttpMethod> BODILESS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+			HttpMethod.TRACE, HttpMethod.DELETE);
+
+	private static final Log logger = LogFactory.getLog(ProxiedCallFilter.class);
+
+	private final RetryProperties properties;
+
+	private final ConnectionListener listener;
+
+	ProxiedCallFilter(RetryProperties properties, ConnectionListener listener) {
+		this.properties = properties;
+		this.listener = listener;
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		if (!proxied(exchange)) {
+			// A forward: route runs a local handler after this filter: its own clients keep their own facts.
+			return chain.filter(exchange);
+		}
+		// Per subscription: the gateway's Retry filter resubscribes, and each of its tries is a call of its own.
+		return Mono.defer(() -> {
+			RequestAttempts first = new RequestAttempts();
+			return call(exchange, chain, first, () -> exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_OBSERVATION_ATTR))
+				.onErrorResume((ex) -> afterFailure(exchange, chain, first, ex));
+		});
+	}
+
+	/** Whether the gateway's routing filter will make the call: an http or https URL, not yet routed. */
+	private static boolean proxied(ServerWebExchange exchange) {
+		URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
+		String scheme = (url != null) ? url.getScheme() : null;
+		return ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+				&& !ServerWebExchangeUtils.isAlreadyRouted(exchange);
+	}
+
+	private static Mono<Void> call(ServerWebExchange exchange, GatewayFilterChain chain, RequestAttempts attempts,
+			Supplier<@Nullable Observation> observation) {
+		return chain.filter(exchange)
+			.contextWrite((context) -> ConnectionTracing.observedBy(context.put(RequestAttempts.KEY, attempts),
+					observation));
+	}
+
+	private Mono<Void> afterFailure(ServerWebExchange exchange, GatewayFilterChain chain, RequestAttempts first,
+			Throwable ex) {
+		Decision decision = decide(exchange, first, ex);
+		if (decision == Decision.RETRY) {
+			Observation firstCall = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_OBSERVATION_ATTR);
+			if (prepared(exchange, firstCall, ex)) {
+				tell(exchange, StaleAction.RETRIED);
+				RequestAttempts retry = new RequestAttempts();
+				return call(exchange, chain, retry, new RetriedCall(exchange, firstCall, first))
+					.onErrorMap((retryFailure) -> {
+						if (retry.attempts() > 0) {
+							guarded(() -> retryFailure.addSuppressed(StaleConnections.describe(retry, true)));
+						}
+						return retryFailure;
+					});
+			}
+			decision = Decision.FAIL_STALE;
+		}
+		if (decision == Decision.FAIL_STALE) {
+			tell(exchange, StaleAction.FAILED);
+		}
+		return Mono.error(ex);
+	}
+
+	/**
+	 * Make the exchange ready to route again, then end the failed call's span with its error and its
+	 * connection's facts: the gateway would end it only if the error reached its exception handler, and the
+	 * retry makes a new one. Taken out of the exchange once ended, so that handler cannot end it twice.
+	 */
+	private static boolean prepared(ServerWebExchange exchange, @Nullable Observation firstCall, Throwable ex) {
+		try {
+			ServerWebExchangeUtils.reset(exchange);
+			if (firstCall != null) {
+				exchange.getAttributes().remove(ServerWebExchangeUtils.GATEWAY_OBSERVATION_ATTR);
+				firstCall.error(ex);
+				firstCall.stop();
+			}
+			return true;
+		}
+		catch (Throwable failure) {
+			logger.debug("conntrace could not prepare a retried call", failure);
+			return false;
+		}
+	}
+
+	/** Everything conntrace does about a failure is guarded: the caller always gets the gateway's own error. */
+	private Decision decide(ServerWebExchange exchange, RequestAttempts first, Throwable ex) {
+		try {
+			if (!StaleConnections.isStale(first) || !StaleConnections.closedConnection(ex)) {
+				return Decision.FAIL;
+			}
+			ex.addSuppressed(StaleConnections.describe(first, false));
+			boolean retry = this.properties.isEnabled() && repeatable(exchange.getRequest(), exchange)
+					&& !exchange.getResponse().isCommitted();
+			return retry ? Decision.RETRY : Decision.FAIL_STALE;
+		}
+		catch (Throwable failure) {
+			logger.debug("conntrace could not judge a failed call", failure);
+			return Decision.FAIL;
+		}
+	}
+
+	private boolean repeatable(ServerHttpRequest request, ServerWebExchange exchange) {
+		HttpHeaders headers = request.getHeaders();
+		long length = headers.getContentLength();
+		boolean noBody = length == 0 || (length < 0 && !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)
+				&& BODILESS.contains(request.getMethod()));
+		// The gateway's Retry filter and CacheRequestBody keep the body, and the routing filter sends it again.
+		boolean cached = exchange.getAttribute(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR) != null;
+		return SendAgain.idempotent(request.getMethod(), headers, this.properties) && (noBody || cached);
+	}
+
+	private void tell(ServerWebExchange exchange, StaleAction action) {
+		try {
+			URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
+			String host = (url != null) ? RequestServer.host(url) : "";
+			if (!host.isEmpty()) {
+				this.listener.staleConnection(host, RequestServer.port(url), action);
+			}
+		}
+		catch (Throwable failure) {
+			logger.debug("conntrace could not count a stale connection", failure);
+		}
+	}
+
+	private enum Decision {
+
+		/** A stale connection failed a call that may be sent again. */
+		RETRY,
+
+		/** A stale connection failed a call that may not be sent again. */
+		FAIL_STALE,
+
+		/** Any other failure: none of conntrace's business. */
+		FAIL
+
+	}
+
+	private static void guarded(Runnable action) {
+		try {
+			action.run();
+		}
+		catch (Throwable failure) {
+			logger.debug("conntrace could not describe a retried call", failure);
+		}
+	}
+
+	/**
+	 * The retried call's observation, which the gateway makes when it sends the request again: the first time
+	 * conntrace asks for it (when the retry gets its connection), it is told that it is a retry, and of which
+	 * connection, as a WebClient request's span is.
+	 */
+	private static final class RetriedCall implements Supplier<@Nullable Observation> {
+
+		private final ServerWebExchange exchange;
+
+		private final @Nullable Observation firstCall;
+
+		private final RequestAttempts first;
+
+		private final AtomicBoolean told = new AtomicBoolean();
+
+		RetriedCall(ServerWebExchange exchange, @Nullable Observation firstCall, RequestAttempts first) {
+			this.exchange = exchange;
+			this.firstCall = firstCall;
+			this.first = first;
+		}
+
+		@Override
+		public @Nullable Observation get() {
+			Observation call = this.exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_OBSERVATION_ATTR);
+			if (call != null && call != this.firstCall && this.told.compareAndSet(false, true)) {
+				guarded(() -> StaleConnections.retrying(call, this.first));
+			}
+			return call;
+		}
+
+	}
+
+}
