@@ -51,6 +51,9 @@ final class AcquireStart {
 	/** The request's connect {@code Mono}, where {@link RequestTarget} finds its server should it be asked. */
 	final @Nullable Object connect;
 
+	/** What this subscription's request ran on, for the stale-connection judgement. */
+	final RequestAttempts attempts = new RequestAttempts();
+
 	/** Made when the pool first queues the request: most requests are never queued and pay nothing. */
 	private @Nullable Waits waits;
 

@@ -96,7 +96,7 @@ final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? 
 			try {
 				Guard.check(Hook.ACQUIRE_START);
 				start = new AcquireStart(System.nanoTime(), this.watch.waitsTimed, this.source);
-				context = context.put(AcquireStart.KEY, start);
+				context = RequestScope.put(context, AcquireStart.KEY, start);
 			}
 			catch (Throwable ex) {
 				Guard.failed(Hook.ACQUIRE_START, ex);

@@ -1,6 +1,7 @@
 package io.conntrace.trace;
 
 import org.jspecify.annotations.Nullable;
+import reactor.util.context.ContextView;
 
 /**
  * What one request's attempts ran on, for a caller deciding whether a failure was a stale connection.
@@ -10,8 +11,28 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RequestAttempts {
 
-	/** The Reactor context key. */
+	/** The Reactor context key, for a caller that keeps its own record (a proxy around the client). */
 	public static final Class<RequestAttempts> KEY = RequestAttempts.class;
+
+	/**
+	 * Return the record of the request's latest connect: the caller's own, under {@link #KEY} in the Reactor
+	 * context, else the one an instrumented client keeps for each connect it subscribes (on the request's
+	 * client observation, so WebClient requests pay no Reactor context entry for it). Read it on the error
+	 * path, in the request's context.
+	 * @param context the request's Reactor context
+	 * @return the record, {@code null} if the request never asked an instrumented client for a connection
+	 */
+	public static @Nullable RequestAttempts current(ContextView context) {
+		return current(context, RequestScope.get(context, AcquireStart.KEY));
+	}
+
+	static @Nullable RequestAttempts current(ContextView context, @Nullable AcquireStart start) {
+		RequestAttempts own = context.getOrDefault(KEY, null);
+		if (own != null) {
+			return own;
+		}
+		return (start != null) ? start.attempts : null;
+	}
 
 	private volatile int attempts;
 

@@ -78,7 +78,7 @@ final class Benchmark {
 			for (int s = 0; s < scenarios.size(); s++) {
 				Scenario scenario = scenarios.get(s);
 				for (Variant variant : rotated(round + s)) {
-					settle();
+					settle(this.settings.settle());
 					BenchmarkClient client = clients.get(new ClientKey(scenario.tls(), variant));
 					RoundResult result = RoundEvent.record(scenario, variant, false, () -> LoadRound.run(client,
 							server, scenario, this.settings.round(), this.settings.roundTimeout(), latencies));
@@ -101,13 +101,16 @@ final class Benchmark {
 		return order;
 	}
 
-	/** Each round starts on an empty young generation, so it pays for its own garbage only. */
-	private void settle() throws InterruptedException {
-		if (this.settings.settle().isZero()) {
+	/**
+	 * Each round starts on an empty young generation, so it pays for its own garbage only; the Boot mode too.
+	 * @param pause how long to let the collection and closing connections finish, zero for no collection
+	 */
+	static void settle(Duration pause) throws InterruptedException {
+		if (pause.isZero()) {
 			return;
 		}
 		System.gc();
-		Thread.sleep(this.settings.settle().toMillis());
+		Thread.sleep(pause.toMillis());
 	}
 
 	private static Map<Variant, BenchmarkResult.Spans> spans(Map<Variant, VariantResources> resources) {

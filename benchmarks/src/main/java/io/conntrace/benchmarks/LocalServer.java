@@ -10,12 +10,14 @@ import io.netty.handler.ssl.util.SelfSignedCertificate;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
 /**
  * An HTTP and an HTTPS server (self-signed certificate) on 127.0.0.1 answering every request with the
- * same small body. They run on event loops of their own, apart from the clients' loops, and count the
+ * same small body, and for the Boot mode an HTTP/2 server of each kind (h2c, h2). They run on event loops of their own, apart from the clients' loops, and count the
  * connections they accept: the proof of how many connections a variant really opened.
  */
 final class LocalServer implements AutoCloseable {
@@ -37,12 +39,21 @@ final class LocalServer implements AutoCloseable {
 
 	private final DisposableServer https;
 
+	private final DisposableServer h2c;
+
+	private final DisposableServer h2;
+
 	private LocalServer() throws Exception {
 		this.certificate = new SelfSignedCertificate("localhost");
 		this.http = server(this.httpAccepted).bindNow();
 		this.https = server(this.httpsAccepted)
 			.secure((spec) -> spec.sslContext(
 					Http11SslContextSpec.forServer(this.certificate.certificate(), this.certificate.privateKey())))
+			.bindNow();
+		this.h2c = server(new AtomicInteger()).protocol(HttpProtocol.H2C).bindNow();
+		this.h2 = server(new AtomicInteger()).protocol(HttpProtocol.H2)
+			.secure((spec) -> spec.sslContext(
+					Http2SslContextSpec.forServer(this.certificate.certificate(), this.certificate.privateKey())))
 			.bindNow();
 	}
 
@@ -65,6 +76,22 @@ final class LocalServer implements AutoCloseable {
 		return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + (tls ? this.https : this.http).port() + "/");
 	}
 
+	/** The server of a Boot mode protocol; TLS ones by the certificate's name, so host names verify. */
+	URI uri(BootProtocol protocol) {
+		DisposableServer server = switch (protocol) {
+			case HTTP1 -> this.http;
+			case HTTPS1 -> this.https;
+			case H2C -> this.h2c;
+			case H2 -> this.h2;
+		};
+		return URI.create((protocol.tls() ? "https://localhost:" : "http://127.0.0.1:") + server.port() + "/");
+	}
+
+	/** The self-signed certificate (PEM) the TLS servers present. */
+	java.io.File certificate() {
+		return this.certificate.certificate();
+	}
+
 	/** Connections accepted so far by the HTTP or the HTTPS server. */
 	int accepted(boolean tls) {
 		return (tls ? this.httpsAccepted : this.httpAccepted).get();
@@ -74,6 +101,8 @@ final class LocalServer implements AutoCloseable {
 	public void close() {
 		this.http.disposeNow(Duration.ofSeconds(10));
 		this.https.disposeNow(Duration.ofSeconds(10));
+		this.h2c.disposeNow(Duration.ofSeconds(10));
+		this.h2.disposeNow(Duration.ofSeconds(10));
 		this.loops.disposeLater().block(Duration.ofSeconds(10));
 		this.certificate.delete();
 	}

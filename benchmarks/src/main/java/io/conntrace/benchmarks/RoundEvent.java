@@ -1,6 +1,8 @@
 package io.conntrace.benchmarks;
 
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
@@ -38,16 +40,26 @@ final class RoundEvent extends Event {
 	/** Runs one round inside the event. */
 	static RoundResult record(Scenario scenario, Variant variant, boolean warmUp,
 			Supplier<RoundResult> round) {
+		return record(scenario.label(), variant.number(), warmUp, round, RoundResult::requests,
+				RoundResult::allocatedBytes);
+	}
+
+	/**
+	 * Runs one round of any mode inside the event; {@link AllocationProfile} charges the allocation samples
+	 * taken meanwhile to {@code variant} in {@code scenario}.
+	 */
+	static <T> T record(String scenario, int variant, boolean warmUp, Supplier<T> round, ToIntFunction<T> requests,
+			ToLongFunction<T> allocatedBytes) {
 		RoundEvent event = new RoundEvent();
 		event.begin();
-		RoundResult result = round.get();
+		T result = round.get();
 		event.end();
 		if (event.shouldCommit()) {
-			event.scenario = scenario.label();
-			event.variant = variant.number();
+			event.scenario = scenario;
+			event.variant = variant;
 			event.warmUp = warmUp;
-			event.requests = result.requests();
-			event.allocatedBytes = result.allocatedBytes();
+			event.requests = requests.applyAsInt(result);
+			event.allocatedBytes = allocatedBytes.applyAsLong(result);
 			event.commit();
 		}
 		return result;

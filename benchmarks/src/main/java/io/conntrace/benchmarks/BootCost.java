@@ -1,0 +1,157 @@
+package io.conntrace.benchmarks;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The Boot mode: for one protocol and sampling, four application contexts in this JVM, each sending its
+ * rounds through Boot's WebClient; they take turns round after round in an order that moves by one each
+ * time, so drift (JIT, heap, the machine) is spread over all of them. Ratios are taken per round against
+ * the {@code off} context's same round, and the median over rounds is reported: {@code off-2} against
+ * {@code off} is the A/A line, the noise floor of the method.
+ */
+final class BootCost {
+
+	static final String OFF = "off";
+
+	static final String OFF_AGAIN = "off-2";
+
+	static final String CONNTRACE = "conntrace";
+
+	static final String REACTOR_NETTY_METRICS = "reactor-netty-metrics";
+
+	/** Each context's properties beyond the mode's own. */
+	static final Map<String, String[]> CONTEXTS = contexts(new String[0]);
+
+	private final BootCostSettings settings;
+
+	private final Consumer<String> progress;
+
+	private final Map<String, String[]> contexts;
+
+	BootCost(BootCostSettings settings, Consumer<String> progress) {
+		this.settings = settings;
+		this.progress = progress;
+		this.contexts = contexts(settings.conntraceProperties());
+	}
+
+	/** The four contexts; the conntrace one with extra properties, to find what a part of conntrace costs. */
+	private static Map<String, String[]> contexts(String[] conntrace) {
+		Map<String, String[]> contexts = new LinkedHashMap<>();
+		contexts.put(OFF, new String[] { "conntrace.enabled=false" });
+		contexts.put(OFF_AGAIN, new String[] { "conntrace.enabled=false" });
+		contexts.put(CONNTRACE, conntrace);
+		contexts.put(REACTOR_NETTY_METRICS,
+				new String[] { "conntrace.enabled=false", "benchmark.client.reactor-netty-metrics=true" });
+		return contexts;
+	}
+
+	/** Every protocol at every sampling. */
+	List<Cell> run() throws Exception {
+		List<Cell> cells = new ArrayList<>();
+		try (LocalServer server = LocalServer.start()) {
+			for (BootProtocol protocol : this.settings.protocols()) {
+				for (double sampling : this.settings.samplings()) {
+					cells.add(cell(server, protocol, sampling));
+				}
+			}
+		}
+		return cells;
+	}
+
+	private Cell cell(LocalServer server, BootProtocol protocol, double sampling) throws InterruptedException {
+		List<BootContext> contexts = new ArrayList<>();
+		try {
+			this.contexts.forEach((name, properties) -> contexts
+				.add(BootContext.start(name, protocol, sampling, server, properties)));
+			Map<String, List<BootContext.BootRound>> rounds = new LinkedHashMap<>();
+			int total = this.settings.warmupRounds() + this.settings.rounds();
+			for (int round = 0; round < total; round++) {
+				boolean measured = round >= this.settings.warmupRounds();
+				this.progress.accept(protocol.label() + " sampling " + sampling + ": "
+						+ (measured ? "round " + (round - this.settings.warmupRounds() + 1) + " of " + this.settings.rounds()
+								: "warm-up " + (round + 1)));
+				for (int i = 0; i < contexts.size(); i++) {
+					BootContext context = contexts.get((i + round) % contexts.size());
+					Benchmark.settle(this.settings.settle());
+					// Variant numbers for AllocationProfile: the contexts in order, off = 1, conntrace = 3.
+					int variant = 1 + List.copyOf(this.contexts.keySet()).indexOf(context.name());
+					BootContext.BootRound result = RoundEvent.record(protocol.label() + " " + sampling, variant,
+							!measured, () -> context.round(this.settings.requests(), this.settings.concurrency(),
+									this.settings.roundTimeout()),
+							BootContext.BootRound::requests, BootContext.BootRound::allocatedBytes);
+					if (result.ok() != result.requests()) {
+						throw new IllegalStateException(context.name() + " got " + result.ok() + " answers of "
+								+ result.requests() + " right in " + protocol.label());
+					}
+					if (measured) {
+						rounds.computeIfAbsent(context.name(), (name) -> new ArrayList<>()).add(result);
+					}
+				}
+			}
+			return new Cell(protocol, sampling, rounds, conntraceRequests(contexts));
+		}
+		finally {
+			contexts.forEach(BootContext::close);
+		}
+	}
+
+	/** What the conntrace context's own meter counted: proof conntrace ran there, and only there. */
+	private static Map<String, Double> conntraceRequests(List<BootContext> contexts) {
+		Map<String, Double> counted = new LinkedHashMap<>();
+		for (BootContext context : contexts) {
+			io.micrometer.core.instrument.MeterRegistry registry = context.context()
+				.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+			counted.put(context.name(), registry.find("conntrace.requests")
+				.counters()
+				.stream()
+				.mapToDouble(io.micrometer.core.instrument.Counter::count)
+				.sum());
+		}
+		return counted;
+	}
+
+	/** One protocol at one sampling: every context's measured rounds, in order. */
+	record Cell(BootProtocol protocol, double sampling, Map<String, List<BootContext.BootRound>> rounds,
+			Map<String, Double> conntraceRequests) {
+
+		/** The median over rounds of a context's figure divided by {@code off}'s in the same round. */
+		double medianRatio(String context, java.util.function.ToDoubleFunction<BootContext.BootRound> figure) {
+			List<BootContext.BootRound> mine = this.rounds.get(context);
+			List<BootContext.BootRound> base = this.rounds.get(OFF);
+			double[] ratios = new double[mine.size()];
+			for (int i = 0; i < ratios.length; i++) {
+				ratios[i] = figure.applyAsDouble(mine.get(i)) / figure.applyAsDouble(base.get(i));
+			}
+			return median(ratios);
+		}
+
+		/** The median over rounds of a context's figure less {@code off}'s in the same round. */
+		double medianDifference(String context, java.util.function.ToDoubleFunction<BootContext.BootRound> figure) {
+			List<BootContext.BootRound> mine = this.rounds.get(context);
+			List<BootContext.BootRound> base = this.rounds.get(OFF);
+			double[] differences = new double[mine.size()];
+			for (int i = 0; i < differences.length; i++) {
+				differences[i] = figure.applyAsDouble(mine.get(i)) - figure.applyAsDouble(base.get(i));
+			}
+			return median(differences);
+		}
+
+		/** The median over rounds of a context's own figure. */
+		double median(String context, java.util.function.ToDoubleFunction<BootContext.BootRound> figure) {
+			return median(this.rounds.get(context).stream().mapToDouble(figure).toArray());
+		}
+
+		private static double median(double[] values) {
+			double[] sorted = values.clone();
+			java.util.Arrays.sort(sorted);
+			int middle = sorted.length / 2;
+			return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+		}
+
+	}
+
+}
