@@ -1,13 +1,15 @@
 package io.conntrace.trace;
 
-import org.jspecify.annotations.Nullable;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
+import reactor.util.context.ContextView;
 
 /**
  * One request's acquire, from the moment it asked the pool for a connection until it got one (or was
- * cancelled), carried in the request's Reactor context (per request, gone with it). Reactor Netty has no
+ * cancelled), carried in the request's Reactor context (per request, gone with it), in the caller's
+ * {@link RequestAttempts} where there is one (see {@link #of}). Reactor Netty has no
  * acquire-start callback with a context, so {@link AcquireWatch} stamps it at subscription. What the pool
  * and the dial add to it:
  * <ul>
@@ -51,11 +53,21 @@ final class AcquireStart {
 	/** The request's connect {@code Mono}, where {@link RequestTarget} finds its server should it be asked. */
 	final @Nullable Object connect;
 
-	/** What this subscription's request ran on, for the stale-connection judgement. */
-	final RequestAttempts attempts = new RequestAttempts();
-
 	/** Made when the pool first queues the request: most requests are never queued and pay nothing. */
 	private @Nullable Waits waits;
+
+	/**
+	 * The stamp of the connect whose context this is: its own entry, else the one it keeps in the caller's
+	 * {@link RequestAttempts} (the first connect under that record).
+	 */
+	static @Nullable AcquireStart of(ContextView context) {
+		AcquireStart own = context.getOrDefault(KEY, null);
+		if (own != null) {
+			return own;
+		}
+		RequestAttempts attempts = context.getOrDefault(RequestAttempts.KEY, null);
+		return (attempts != null) ? attempts.start() : null;
+	}
 
 	AcquireStart(long nanos, boolean waitsTimed, @Nullable Object connect) {
 		this.nanos = nanos;

@@ -96,7 +96,10 @@ final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? 
 			try {
 				Guard.check(Hook.ACQUIRE_START);
 				start = new AcquireStart(System.nanoTime(), this.watch.waitsTimed, this.source);
-				context = RequestScope.put(context, AcquireStart.KEY, start);
+				RequestAttempts attempts = context.getOrDefault(RequestAttempts.KEY, null);
+				if (attempts == null || !attempts.claim(start)) {
+					context = context.put(AcquireStart.KEY, start);
+				}
 			}
 			catch (Throwable ex) {
 				Guard.failed(Hook.ACQUIRE_START, ex);

@@ -61,7 +61,7 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 	private static void responseReceived(Connection connection) {
 		try {
 			Guard.check(Hook.RESPONSE);
-			RequestAttempts attempts = RequestAttempts.current(contextOf(connection));
+			RequestAttempts attempts = contextOf(connection).getOrDefault(RequestAttempts.KEY, null);
 			if (attempts != null) {
 				attempts.markResponseStarted();
 			}
@@ -122,7 +122,7 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 	 * connection belongs to the HTTP/2 pool, not to the request, and that pool keeps it.
 	 */
 	private static void keepIfCancelled(Connection connection, ConnectionState state) {
-		AcquireStart start = RequestScope.get(contextOf(connection), AcquireStart.KEY);
+		AcquireStart start = AcquireStart.of(contextOf(connection));
 		if (start != null && start.isCancelled() && !start.mayUseHttp2()
 				&& !Http2Streams.isHttp2(connection.channel())) {
 			KeptDial.keep(connection, state);
@@ -201,12 +201,12 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 	private void bound(Connection connection, Channel channel, ConnectionState state, int ordinal, boolean reused,
 			boolean stream, long acquired, long idle, int streamsInFlight) {
 		ContextView context = contextOf(connection);
-		AcquireStart start = RequestScope.get(context, AcquireStart.KEY);
+		AcquireStart start = AcquireStart.of(context);
 		if (start != null && start.isCancelled()) {
 			// An HTTP/2 stream opened for a request already cancelled: nobody sends on it, nothing to tell.
 			return;
 		}
-		RequestAttempts attempts = RequestAttempts.current(context, start);
+		RequestAttempts attempts = context.getOrDefault(RequestAttempts.KEY, null);
 		if (attempts != null) {
 			attempts.bound(state, reused, idle);
 		}

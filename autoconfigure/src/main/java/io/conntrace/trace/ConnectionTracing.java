@@ -29,7 +29,6 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 import reactor.util.context.Context;
-import reactor.util.context.ContextView;
 
 /**
  * Instruments a Reactor Netty {@link HttpClient} so that every request it sends carries, on its own
@@ -232,17 +231,6 @@ public final class ConnectionTracing {
 	}
 
 	/**
-	 * Return when the request's latest connect asked the pool for a connection (its {@code System.nanoTime()}),
-	 * for a failure's description. Read it in the request's context, on the error path.
-	 * @param context the request's Reactor context
-	 * @return the nano time, 0 if no instrumented client was asked
-	 */
-	public static long acquireStartNanos(ContextView context) {
-		AcquireStart start = RequestScope.get(context, AcquireStart.KEY);
-		return (start != null) ? start.nanos : 0;
-	}
-
-	/**
 	 * Return whether the given channel belongs to a client instrumented by conntrace.
 	 * @param channel a client channel
 	 * @return {@code true} if conntrace records this channel's facts
@@ -260,7 +248,7 @@ public final class ConnectionTracing {
 			return;
 		}
 		try {
-			AcquireStart start = RequestScope.get(observer.currentContext(), AcquireStart.KEY);
+			AcquireStart start = AcquireStart.of(observer.currentContext());
 			if (start != null && !start.isBound()) {
 				start.dial = state;
 			}

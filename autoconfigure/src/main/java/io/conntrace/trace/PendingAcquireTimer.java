@@ -71,7 +71,7 @@ final class PendingAcquireTimer implements BiFunction<Runnable, Duration, Dispos
 	private static AcquireStart startOf(Runnable borrower) {
 		Object actual = Scannable.from(borrower).scanUnsafe(Scannable.Attr.ACTUAL);
 		return (actual instanceof CoreSubscriber<?> subscriber)
-				? RequestScope.get(subscriber.currentContext(), AcquireStart.KEY) : null;
+				? AcquireStart.of(subscriber.currentContext()) : null;
 	}
 
 	/** Disposed by the pool when the wait ends, however it ends. */

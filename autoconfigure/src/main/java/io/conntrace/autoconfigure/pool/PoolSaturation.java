@@ -1,14 +1,11 @@
 package io.conntrace.autoconfigure.pool;
 
 import java.net.URI;
-import java.util.function.Function;
-import java.util.function.Predicate;
 import java.time.Duration;
 
 import io.conntrace.pool.PoolActivity;
 import io.conntrace.pool.ServerActivity;
 import io.conntrace.trace.ConnectionInfo;
-import io.conntrace.trace.ConnectionTracing;
 import io.conntrace.trace.RequestServer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -40,32 +37,27 @@ final class PoolSaturation implements ExchangeFilterFunction {
 
 	private final ConntracePool pool;
 
-	private static final Predicate<Throwable> REQUEST_FAILED = WebClientRequestException.class::isInstance;
-
 	private final PoolActivity activity;
-
-	/** Made once: a request that succeeds pays for the operator only. */
-	private final Function<Throwable, Mono<ClientResponse>> explain;
 
 	PoolSaturation(ConntracePool pool, PoolActivity activity) {
 		this.pool = pool;
 		this.activity = activity;
-		this.explain = (ex) -> Mono.deferContextual((context) -> Mono.error(explained((WebClientRequestException) ex,
-				ConnectionTracing.acquireStartNanos(context))));
 	}
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		return next.exchange(request).onErrorResume(REQUEST_FAILED, this.explain);
+		// WebClient calls filters once per subscription of the exchange, so this is when the request starts.
+		long start = System.nanoTime();
+		return next.exchange(request)
+			.onErrorMap(WebClientRequestException.class, (ex) -> explained(request.url(), ex, start));
 	}
 
-	private Throwable explained(WebClientRequestException ex, long start) {
-		URI url = ex.getUri();
+	private Throwable explained(URI url, WebClientRequestException ex, long start) {
 		try {
 			Throwable poolError = Kind.poolError(ex);
 			Kind kind = (poolError != null) ? Kind.of(poolError) : null;
 			if (kind != null && kind.limitMatches(poolError, this.pool.limitsFor(RequestServer.host(url), RequestServer.port(url)))) {
-				String facts = facts(url, kind, (start != 0) ? System.nanoTime() - start : -1);
+				String facts = facts(url, kind, System.nanoTime() - start);
 				ex.addSuppressed(new PoolFull("conntrace: " + facts));
 			}
 		}
@@ -97,10 +89,7 @@ final class PoolSaturation implements ExchangeFilterFunction {
 		}
 		text.append("at most ").append(limits.pendingAcquireMaxCount());
 		text.append(", pending-acquire-timeout ").append(limits.pendingAcquireTimeout().toMillis()).append(" ms");
-		if (waitedNanos >= 0) {
-			text.append("; this request waited ").append(waitedNanos / 1_000_000).append(" ms");
-		}
-		text.append(". ");
+		text.append("; this request waited ").append(waitedNanos / 1_000_000).append(" ms. ");
 		text.append("Raise conntrace.pool.hosts.[").append(remote).append("].max-connections");
 		if (kind == Kind.QUEUE_FULL) {
 			text.append(" or ").append(prefix).append("pending-acquire-max-count");

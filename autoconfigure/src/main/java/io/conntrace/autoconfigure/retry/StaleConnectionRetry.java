@@ -1,7 +1,6 @@
 package io.conntrace.autoconfigure.retry;
 
 import java.net.URI;
-import java.util.function.Predicate;
 
 import io.conntrace.trace.ConnectionListener;
 import io.conntrace.trace.RequestAttempts;
@@ -13,7 +12,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import reactor.core.publisher.Mono;
-import reactor.util.context.ContextView;
+import reactor.util.context.Context;
 
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.ClientRequest;
@@ -34,8 +33,6 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 
 	private static final Log logger = LogFactory.getLog(StaleConnectionRetry.class);
 
-	private static final Predicate<Throwable> REQUEST_FAILED = WebClientRequestException.class::isInstance;
-
 	private final RetryProperties properties;
 
 	private final ConnectionListener listener;
@@ -47,33 +44,36 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		// Nothing on the way out: the instrumented client keeps what each connect ran on (RequestAttempts), and
-		// a failure reads it from the request's context.
-		return next.exchange(request).onErrorResume(REQUEST_FAILED, (ex) -> Mono.deferContextual((context) -> {
-			RequestAttempts first = RequestAttempts.current(context);
-			return (first != null) ? afterFailure(request, next, first, (WebClientRequestException) ex, context)
-					: Mono.error(ex);
-		}));
+		// Per subscription: an outer filter that resubscribes must not share one attempt record.
+		return Mono.defer(() -> {
+			RequestAttempts first = new RequestAttempts();
+			return next.exchange(request)
+				.contextWrite(Context.of(RequestAttempts.KEY, first))
+				.onErrorResume(WebClientRequestException.class, (ex) -> afterFailure(request, next, first, ex));
+		});
 	}
 
 	private Mono<ClientResponse> afterFailure(ClientRequest request, ExchangeFunction next, RequestAttempts first,
-			WebClientRequestException ex, ContextView context) {
+			WebClientRequestException ex) {
 		Decision decision = decide(request, first, ex);
 		if (decision != Decision.RETRY) {
 			return Mono.error(ex);
 		}
-		Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
-		if (observation != null) {
-			guarded(() -> StaleConnections.retrying(observation, first));
-		}
-		return next.exchange(request)
-			.onErrorResume(WebClientRequestException.class, (retryFailure) -> Mono.deferContextual((retried) -> {
-				RequestAttempts retry = RequestAttempts.current(retried);
-				if (retry != null && retry != first && retry.attempts() > 0) {
+		RequestAttempts retry = new RequestAttempts();
+		return Mono.deferContextual((context) -> {
+			Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+			if (observation != null) {
+				guarded(() -> StaleConnections.retrying(observation, first));
+			}
+			return next.exchange(request);
+		})
+			.contextWrite(Context.of(RequestAttempts.KEY, retry))
+			.onErrorMap(WebClientRequestException.class, (retryFailure) -> {
+				if (retry.attempts() > 0) {
 					guarded(() -> retryFailure.addSuppressed(StaleConnections.describe(retry, true)));
 				}
-				return Mono.error(retryFailure);
-			}));
+				return retryFailure;
+			});
 	}
 
 	/** Everything conntrace does about a failure is guarded: the caller always gets its own error. */
