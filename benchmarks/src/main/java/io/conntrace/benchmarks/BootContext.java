@@ -32,11 +32,18 @@ final class BootContext implements AutoCloseable {
 
 	private final URI uri;
 
-	private BootContext(String name, ConfigurableApplicationContext context, URI uri) {
+	private final LocalServer server;
+
+	private final BootProtocol protocol;
+
+	private BootContext(String name, ConfigurableApplicationContext context, LocalServer server,
+			BootProtocol protocol) {
 		this.name = name;
 		this.context = context;
 		this.client = context.getBean(WebClient.Builder.class).build();
-		this.uri = uri;
+		this.uri = server.uri(protocol);
+		this.server = server;
+		this.protocol = protocol;
 	}
 
 	/**
@@ -57,7 +64,7 @@ final class BootContext implements AutoCloseable {
 			.logStartupInfo(false)
 			.properties(all.toArray(String[]::new))
 			.run();
-		return new BootContext(name, context, server.uri(protocol));
+		return new BootContext(name, context, server, protocol);
 	}
 
 	String name() {
@@ -71,6 +78,7 @@ final class BootContext implements AutoCloseable {
 	/** Send {@code requests} GETs, {@code concurrency} in flight, and read what they cost the process. */
 	BootRound round(int requests, int concurrency, Duration timeout) {
 		AtomicInteger ok = new AtomicInteger();
+		int accepted = this.server.accepted(this.protocol);
 		long cpu = os.getProcessCpuTime();
 		AllocatedBytes allocated = AllocatedBytes.snapshot();
 		long start = System.nanoTime();
@@ -83,7 +91,9 @@ final class BootContext implements AutoCloseable {
 			})
 			.blockLast(timeout);
 		long wall = System.nanoTime() - start;
-		return new BootRound(requests, ok.get(), wall, os.getProcessCpuTime() - cpu, allocated.since());
+		long cpuNanos = os.getProcessCpuTime() - cpu;
+		long bytes = allocated.since();
+		return new BootRound(requests, ok.get(), wall, cpuNanos, bytes, this.server.accepted(this.protocol) - accepted);
 	}
 
 	private static com.sun.management.OperatingSystemMXBean operatingSystem() {
@@ -99,8 +109,11 @@ final class BootContext implements AutoCloseable {
 		this.context.close();
 	}
 
-	/** One round of one context: what it sent, what succeeded, and what it cost. */
-	record BootRound(int requests, int ok, long wallNanos, long cpuNanos, long allocatedBytes) {
+	/**
+	 * One round of one context: what it sent, what succeeded, what it cost, and how many connections the
+	 * server accepted meanwhile (one context runs at a time).
+	 */
+	record BootRound(int requests, int ok, long wallNanos, long cpuNanos, long allocatedBytes, int connections) {
 
 		double cpuMicrosPerRequest() {
 			return this.cpuNanos / 1000.0 / this.requests;

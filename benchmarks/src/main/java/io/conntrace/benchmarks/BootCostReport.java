@@ -26,8 +26,8 @@ final class BootCostReport {
 						+ "(conntrace.enabled=false). `A/A` is a second `off` context against the first: the noise floor.%n%n",
 				settings.rounds(), settings.warmupRounds(), settings.requests(), settings.concurrency()));
 		out.append("| protocol | sampling | off: CPU µs/request | conntrace / off: CPU | throughput | bytes/request beyond off "
-				+ "| A/A: CPU | throughput | bytes | Reactor Netty metrics / off: CPU | bytes | targets |\n");
-		out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+				+ "| A/A: CPU | throughput | bytes | Reactor Netty metrics / off: CPU | bytes | connections a round: off, conntrace | targets |\n");
+		out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
 		for (BootCost.Cell cell : cells) {
 			double cpu = cell.medianRatio(BootCost.CONNTRACE, BootRound::cpuMicrosPerRequest);
 			double throughput = cell.medianRatio(BootCost.CONNTRACE, BootRound::requestsPerSecond);
@@ -35,12 +35,13 @@ final class BootCostReport {
 			double metricsCpu = cell.medianRatio(BootCost.REACTOR_NETTY_METRICS, BootRound::cpuMicrosPerRequest);
 			double metricsBytes = cell.medianDifference(BootCost.REACTOR_NETTY_METRICS, BootRound::bytesPerRequest);
 			out.append(String.format(Locale.ROOT,
-					"| %s | %s | %.1f | %.3f | %.3f | %+.0f | %.3f | %.3f | %+.0f | %.3f | %+.0f | %s |%n",
+					"| %s | %s | %.1f | %.3f | %.3f | %+.0f | %.3f | %.3f | %+.0f | %.3f | %+.0f | %.0f, %.0f | %s |%n",
 					cell.protocol().label(), sampling(cell.sampling()),
 					cell.median(BootCost.OFF, BootRound::cpuMicrosPerRequest), cpu, throughput, bytes,
 					cell.medianRatio(BootCost.OFF_AGAIN, BootRound::cpuMicrosPerRequest),
 					cell.medianRatio(BootCost.OFF_AGAIN, BootRound::requestsPerSecond),
 					cell.medianDifference(BootCost.OFF_AGAIN, BootRound::bytesPerRequest), metricsCpu, metricsBytes,
+					cell.median(BootCost.OFF, BootRound::connections), cell.median(BootCost.CONNTRACE, BootRound::connections),
 					targets(cell.sampling(), cpu, throughput, bytes, metricsCpu, metricsBytes)));
 		}
 		out.append("\nTargets (issue 15): sampling 0 and 0.1 CPU <= 1.02 and throughput >= 0.98; sampling 1 CPU <= 1.04 "

@@ -39,6 +39,10 @@ final class LocalServer implements AutoCloseable {
 
 	private final DisposableServer https;
 
+	private final AtomicInteger h2cAccepted = new AtomicInteger();
+
+	private final AtomicInteger h2Accepted = new AtomicInteger();
+
 	private final DisposableServer h2c;
 
 	private final DisposableServer h2;
@@ -50,8 +54,8 @@ final class LocalServer implements AutoCloseable {
 			.secure((spec) -> spec.sslContext(
 					Http11SslContextSpec.forServer(this.certificate.certificate(), this.certificate.privateKey())))
 			.bindNow();
-		this.h2c = server(new AtomicInteger()).protocol(HttpProtocol.H2C).bindNow();
-		this.h2 = server(new AtomicInteger()).protocol(HttpProtocol.H2)
+		this.h2c = server(this.h2cAccepted).protocol(HttpProtocol.H2C).bindNow();
+		this.h2 = server(this.h2Accepted).protocol(HttpProtocol.H2)
 			.secure((spec) -> spec.sslContext(
 					Http2SslContextSpec.forServer(this.certificate.certificate(), this.certificate.privateKey())))
 			.bindNow();
@@ -85,6 +89,16 @@ final class LocalServer implements AutoCloseable {
 			case H2 -> this.h2;
 		};
 		return URI.create((protocol.tls() ? "https://localhost:" : "http://127.0.0.1:") + server.port() + "/");
+	}
+
+	/** Connections accepted so far by the server of a Boot mode protocol. */
+	int accepted(BootProtocol protocol) {
+		return switch (protocol) {
+			case HTTP1 -> this.httpAccepted.get();
+			case HTTPS1 -> this.httpsAccepted.get();
+			case H2C -> this.h2cAccepted.get();
+			case H2 -> this.h2Accepted.get();
+		};
 	}
 
 	/** The self-signed certificate (PEM) the TLS servers present. */
