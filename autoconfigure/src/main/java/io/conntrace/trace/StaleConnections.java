@@ -1,6 +1,7 @@
 package io.conntrace.trace;
 
 import java.io.IOException;
+import java.net.URI;
 
 import io.micrometer.observation.Observation;
 import reactor.netty.http.client.PrematureCloseException;
@@ -40,6 +41,20 @@ public final class StaleConnections {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Tell a listener what was done about a stale connection met by a request to the given URL. A URL whose
+	 * server cannot be told is not counted.
+	 * @param listener the listener, for example the meters
+	 * @param url the request's URL
+	 * @param action what was done
+	 */
+	public static void tell(ConnectionListener listener, URI url, StaleAction action) {
+		String host = RequestServer.host(url);
+		if (!host.isEmpty()) {
+			listener.staleConnection(host, RequestServer.port(url), action);
+		}
 	}
 
 	/**

@@ -5,6 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The Boot mode: for one protocol and sampling, four application contexts in this JVM, each sending its
@@ -103,12 +107,11 @@ final class BootCost {
 	private static Map<String, Double> conntraceRequests(List<BootContext> contexts) {
 		Map<String, Double> counted = new LinkedHashMap<>();
 		for (BootContext context : contexts) {
-			io.micrometer.core.instrument.MeterRegistry registry = context.context()
-				.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+			MeterRegistry registry = context.context().getBean(MeterRegistry.class);
 			counted.put(context.name(), registry.find("conntrace.requests")
 				.counters()
 				.stream()
-				.mapToDouble(io.micrometer.core.instrument.Counter::count)
+				.mapToDouble(Counter::count)
 				.sum());
 		}
 		return counted;
@@ -119,37 +122,18 @@ final class BootCost {
 			Map<String, Double> conntraceRequests) {
 
 		/** The median over rounds of a context's figure divided by {@code off}'s in the same round. */
-		double medianRatio(String context, java.util.function.ToDoubleFunction<BootContext.BootRound> figure) {
-			List<BootContext.BootRound> mine = this.rounds.get(context);
-			List<BootContext.BootRound> base = this.rounds.get(OFF);
-			double[] ratios = new double[mine.size()];
-			for (int i = 0; i < ratios.length; i++) {
-				ratios[i] = figure.applyAsDouble(mine.get(i)) / figure.applyAsDouble(base.get(i));
-			}
-			return median(ratios);
+		double medianRatio(String context, ToDoubleFunction<BootContext.BootRound> figure) {
+			return Spread.ratio(this.rounds.get(context), this.rounds.get(OFF), figure).median();
 		}
 
 		/** The median over rounds of a context's figure less {@code off}'s in the same round. */
-		double medianDifference(String context, java.util.function.ToDoubleFunction<BootContext.BootRound> figure) {
-			List<BootContext.BootRound> mine = this.rounds.get(context);
-			List<BootContext.BootRound> base = this.rounds.get(OFF);
-			double[] differences = new double[mine.size()];
-			for (int i = 0; i < differences.length; i++) {
-				differences[i] = figure.applyAsDouble(mine.get(i)) - figure.applyAsDouble(base.get(i));
-			}
-			return median(differences);
+		double medianDifference(String context, ToDoubleFunction<BootContext.BootRound> figure) {
+			return Spread.difference(this.rounds.get(context), this.rounds.get(OFF), figure).median();
 		}
 
 		/** The median over rounds of a context's own figure. */
-		double median(String context, java.util.function.ToDoubleFunction<BootContext.BootRound> figure) {
-			return median(this.rounds.get(context).stream().mapToDouble(figure).toArray());
-		}
-
-		private static double median(double[] values) {
-			double[] sorted = values.clone();
-			java.util.Arrays.sort(sorted);
-			int middle = sorted.length / 2;
-			return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+		double median(String context, ToDoubleFunction<BootContext.BootRound> figure) {
+			return Spread.of(this.rounds.get(context), figure).median();
 		}
 
 	}

@@ -25,22 +25,21 @@ record Spread(double median, double min, double max) {
 	}
 
 	/** A figure of each round. */
-	static Spread of(List<RoundResult> rounds, ToDoubleFunction<RoundResult> figure) {
+	static <R> Spread of(List<R> rounds, ToDoubleFunction<R> figure) {
 		return of(rounds.stream().mapToDouble(figure).toArray());
 	}
 
-	/** The ratio of a figure to the base's in the same round, round by round. */
-	static Spread ratio(List<RoundResult> rounds, List<RoundResult> base, ToDoubleFunction<RoundResult> figure) {
+	/** The ratio of a figure to the base's in the same round, round by round (of either mode's rounds). */
+	static <R> Spread ratio(List<R> rounds, List<R> base, ToDoubleFunction<R> figure) {
 		return pairwise(rounds, base, figure, true);
 	}
 
 	/** The difference of a figure from the base's in the same round, round by round. */
-	static Spread difference(List<RoundResult> rounds, List<RoundResult> base, ToDoubleFunction<RoundResult> figure) {
+	static <R> Spread difference(List<R> rounds, List<R> base, ToDoubleFunction<R> figure) {
 		return pairwise(rounds, base, figure, false);
 	}
 
-	private static Spread pairwise(List<RoundResult> rounds, List<RoundResult> base,
-			ToDoubleFunction<RoundResult> figure, boolean ratio) {
+	private static <R> Spread pairwise(List<R> rounds, List<R> base, ToDoubleFunction<R> figure, boolean ratio) {
 		int count = Math.min(rounds.size(), base.size());
 		double[] values = new double[count];
 		for (int i = 0; i < count; i++) {

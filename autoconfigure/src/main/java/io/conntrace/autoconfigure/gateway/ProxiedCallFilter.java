@@ -10,7 +10,6 @@ import io.conntrace.autoconfigure.retry.SendAgain;
 import io.conntrace.trace.ConnectionListener;
 import io.conntrace.trace.ConnectionTracing;
 import io.conntrace.trace.RequestAttempts;
-import io.conntrace.trace.RequestServer;
 import io.conntrace.trace.StaleAction;
 import io.conntrace.trace.StaleConnections;
 import io.micrometer.observation.Observation;
@@ -169,9 +168,8 @@ final class ProxiedCallFilter implements GlobalFilter, Ordered {
 	private void tell(ServerWebExchange exchange, StaleAction action) {
 		try {
 			URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
-			String host = (url != null) ? RequestServer.host(url) : "";
-			if (!host.isEmpty()) {
-				this.listener.staleConnection(host, RequestServer.port(url), action);
+			if (url != null) {
+				StaleConnections.tell(this.listener, url, action);
 			}
 		}
 		catch (Throwable failure) {

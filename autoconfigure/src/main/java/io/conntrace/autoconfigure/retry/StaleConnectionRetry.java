@@ -1,10 +1,7 @@
 package io.conntrace.autoconfigure.retry;
 
-import java.net.URI;
-
 import io.conntrace.trace.ConnectionListener;
 import io.conntrace.trace.RequestAttempts;
-import io.conntrace.trace.RequestServer;
 import io.conntrace.trace.StaleAction;
 import io.conntrace.trace.StaleConnections;
 import io.micrometer.observation.Observation;
@@ -86,19 +83,12 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 				return Decision.FAIL;
 			}
 			boolean retry = this.properties.isEnabled() && repeatable(request);
-			tell(request.url(), retry ? StaleAction.RETRIED : StaleAction.FAILED);
+			StaleConnections.tell(this.listener, request.url(), retry ? StaleAction.RETRIED : StaleAction.FAILED);
 			return retry ? Decision.RETRY : Decision.FAIL;
 		}
 		catch (Throwable failure) {
 			logger.debug("conntrace could not judge a failed request", failure);
 			return Decision.FAIL;
-		}
-	}
-
-	private void tell(URI url, StaleAction action) {
-		String host = RequestServer.host(url);
-		if (!host.isEmpty()) {
-			this.listener.staleConnection(host, RequestServer.port(url), action);
 		}
 	}
 
