@@ -65,7 +65,7 @@ final class AcquireStart {
 		if (own != null) {
 			return own;
 		}
-		RequestAttempts attempts = context.getOrDefault(RequestAttempts.KEY, null);
+		RequestAttempts attempts = RequestAttempts.of(context);
 		return (attempts != null) ? attempts.start() : null;
 	}
 

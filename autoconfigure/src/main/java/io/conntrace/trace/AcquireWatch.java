@@ -96,7 +96,7 @@ final class AcquireWatch implements Function<Mono<? extends Connection>, Mono<? 
 			try {
 				Guard.check(Hook.ACQUIRE_START);
 				start = new AcquireStart(System.nanoTime(), this.watch.waitsTimed, this.source);
-				RequestAttempts attempts = context.getOrDefault(RequestAttempts.KEY, null);
+				RequestAttempts attempts = RequestAttempts.of(context);
 				if (attempts == null || !attempts.claim(start)) {
 					context = context.put(AcquireStart.KEY, start);
 				}

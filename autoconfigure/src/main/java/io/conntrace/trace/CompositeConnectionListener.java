@@ -8,10 +8,11 @@ import java.util.List;
  */
 final class CompositeConnectionListener implements ConnectionListener {
 
-	private final List<ConnectionListener> listeners;
+	/** An array: the loop runs on every request, and needs no iterator. */
+	private final ConnectionListener[] listeners;
 
 	CompositeConnectionListener(List<ConnectionListener> listeners) {
-		this.listeners = List.copyOf(listeners);
+		this.listeners = listeners.toArray(new ConnectionListener[0]);
 	}
 
 	@Override

@@ -82,8 +82,11 @@ public final class ConnectionEviction implements BiPredicate<Connection, Connect
 			if (timeout <= 0) {
 				return false;
 			}
-			if (timeout <= this.maxIdleMillis) {
-				warnOnce(state, timeout);
+			if (state.comparedServerTimeoutMillis != timeout) {
+				state.comparedServerTimeoutMillis = timeout;
+				if (timeout <= this.maxIdleMillis) {
+					warnOnce(state, timeout);
+				}
 			}
 			return idleMillis >= usableIdleMillis(timeout) && evict(state, CloseReason.IDLE_EVICTED, true);
 		}

@@ -93,6 +93,12 @@ final class ConnectionState implements ConnectionInfo {
 	/** The idle timeout the server announced in {@code Keep-Alive: timeout=N}, in millis; 0 when none. */
 	volatile long serverIdleTimeoutMillis;
 
+	/**
+	 * The announced timeout {@link ConnectionEviction} last compared with the pool's max idle time: the pool
+	 * asks on every acquire, the comparison (and its warning) is needed once per value.
+	 */
+	volatile long comparedServerTimeoutMillis;
+
 	/** Why the pool closed it, set by {@link ConnectionEviction} before the close. */
 	volatile @Nullable CloseReason evicted;
 

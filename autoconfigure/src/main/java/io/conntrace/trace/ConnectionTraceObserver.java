@@ -61,7 +61,7 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 	private static void responseReceived(Connection connection) {
 		try {
 			Guard.check(Hook.RESPONSE);
-			RequestAttempts attempts = contextOf(connection).getOrDefault(RequestAttempts.KEY, null);
+			RequestAttempts attempts = RequestAttempts.of(contextOf(connection));
 			if (attempts != null) {
 				attempts.markResponseStarted();
 			}
@@ -206,7 +206,7 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			// An HTTP/2 stream opened for a request already cancelled: nobody sends on it, nothing to tell.
 			return;
 		}
-		RequestAttempts attempts = context.getOrDefault(RequestAttempts.KEY, null);
+		RequestAttempts attempts = RequestAttempts.of(context);
 		if (attempts != null) {
 			attempts.bound(state, reused, idle);
 		}

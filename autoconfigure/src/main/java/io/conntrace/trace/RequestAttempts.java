@@ -2,13 +2,17 @@ package io.conntrace.trace;
 
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * What one request's attempts ran on, for a caller deciding whether a failure was a stale connection.
- * Put an instance into the request's Reactor context under {@link #KEY}; conntrace fills it as the
- * request is bound to a connection and as the response starts. Written on the event loop, read after
- * the request's outcome is signalled, which orders the two.
+ * {@link #attach} it to the request's Reactor context (or put it there under {@link #KEY} yourself);
+ * conntrace fills it as the request is bound to a connection and as the response starts. Written on the
+ * event loop, read after the request's outcome is signalled, which orders the two.
  */
 public final class RequestAttempts {
 
@@ -16,6 +20,9 @@ public final class RequestAttempts {
 	public static final Class<RequestAttempts> KEY = RequestAttempts.class;
 
 	private volatile int attempts;
+
+	/** The observation whose map holds this record, until {@link #detach}. */
+	private volatile @Nullable Observation observation;
 
 	private volatile boolean reused;
 
@@ -27,14 +34,59 @@ public final class RequestAttempts {
 
 	/**
 	 * The first connect under this record, which keeps its {@link AcquireStart} here rather than in a Reactor
-	 * context entry of its own: an entry there is paid again by every later context write of the exchange
-	 * (about 850 bytes a request, measured with Boot's WebClient). A connect that finds it taken (a retry
-	 * inside, or concurrent connects) keeps its own entry.
+	 * context entry of its own (see {@link #attach}). A connect that finds it taken (a retry inside, or
+	 * concurrent connects) keeps its own entry.
 	 */
 	private volatile @Nullable AcquireStart start;
 
 	private static final AtomicReferenceFieldUpdater<RequestAttempts, AcquireStart> START = AtomicReferenceFieldUpdater
 		.newUpdater(RequestAttempts.class, AcquireStart.class, "start");
+
+	/**
+	 * Return the context under which conntrace fills this record. Where the request runs under a live
+	 * observation (Spring's WebClient puts one under {@code ObservationThreadLocalAccessor.KEY}), the record
+	 * goes into that observation's map and the context is returned unchanged: an entry in the Reactor
+	 * context is paid again by every later context write of the exchange (about 150 bytes a request,
+	 * measured with Boot's WebClient), a map entry once. Without one, or when another record of the same
+	 * observation is still attached (a filter outside subscribing twice at once), the record becomes an
+	 * entry of the context. Call {@link #detach} when the request has ended.
+	 * @param context the request's context
+	 * @return the context to subscribe the request with
+	 */
+	public Context attach(Context context) {
+		Object current = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+		if (current instanceof Observation observation && !observation.isNoop()
+				&& observation.getContext().computeIfAbsent(KEY, (key) -> this) == this) {
+			this.observation = observation;
+			return context;
+		}
+		return context.put(KEY, this);
+	}
+
+	/** Take this record off its observation, if {@link #attach} put it there; idempotent. */
+	public void detach() {
+		Observation observation = this.observation;
+		if (observation != null) {
+			this.observation = null;
+			if (observation.getContext().get(KEY) == this) {
+				observation.getContext().remove(KEY);
+			}
+		}
+	}
+
+	/**
+	 * The record a request's connect fills: an entry of its context, else the one attached to the
+	 * observation it runs under.
+	 */
+	static @Nullable RequestAttempts of(ContextView context) {
+		RequestAttempts own = context.getOrDefault(KEY, null);
+		if (own != null) {
+			return own;
+		}
+		Object current = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+		return (current instanceof Observation observation && !observation.isNoop())
+				? observation.getContext().get(KEY) : null;
+	}
 
 	boolean claim(AcquireStart start) {
 		return START.compareAndSet(this, null, start);

@@ -3,12 +3,17 @@ package io.conntrace.trace;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import org.junit.jupiter.api.Test;
 import reactor.core.CoreSubscriber;
 import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A connect under a caller's {@link RequestAttempts} (conntrace's retry filter, the gateway filter) keeps its
  * {@link AcquireStart} there and adds no Reactor context entry of its own (an entry there is paid again by
  * every later context write of the exchange); the first connect only: one after it, or beside it, keeps its
- * own, so each connect still reads its own stamp.
+ * own, so each connect still reads its own stamp. The record itself rides on the request's live
+ * observation where there is one ({@link RequestAttempts#attach}), else in the context.
  */
 class AcquireStartCarrierTests {
 
@@ -58,6 +64,79 @@ class AcquireStartCarrierTests {
 		finally {
 			pool.disposeLater().block(Duration.ofSeconds(10));
 		}
+	}
+
+	@Test
+	void aRecordAttachedToALiveObservationIsFilledThroughItWithoutAnyContextEntry() throws Exception {
+		AtomicReference<ContextView> bound = new AtomicReference<>();
+		ConnectionProvider pool = TracedClient.pool("scope-observed", 2);
+		Observation observation = Observation.start("request", liveRegistry());
+		Context base = Context.of(ObservationThreadLocalAccessor.KEY, observation);
+		RequestAttempts attempts = new RequestAttempts();
+		try (CountingServer server = CountingServer.http()) {
+			Context context = attempts.attach(base);
+			assertThat(context).isSameAs(base);
+			assertThat(observation.getContext().<RequestAttempts>get(RequestAttempts.KEY)).isSameAs(attempts);
+			String body = ConnectionTracing.instrument(HttpClient.create(pool)
+				.observe((connection, state) -> capture(connection, state, bound)))
+				.get()
+				.uri(server.url("/"))
+				.responseContent()
+				.aggregate()
+				.asString()
+				.contextWrite(context)
+				.block(Duration.ofSeconds(10));
+			assertThat(body).isEqualTo("ok");
+			ContextView seen = bound.get();
+			assertThat(seen.hasKey(RequestAttempts.KEY)).isFalse();
+			assertThat(seen.hasKey(AcquireStart.KEY)).isFalse();
+			assertThat(attempts.attempts()).isEqualTo(1);
+			assertThat(attempts.connectionId()).isNotNull();
+			assertThat(attempts.responseStarted()).isTrue();
+			assertThat(AcquireStart.of(seen)).isSameAs(attempts.start()).isNotNull();
+			attempts.detach();
+			assertThat(observation.getContext().<RequestAttempts>get(RequestAttempts.KEY)).isNull();
+		}
+		finally {
+			observation.stop();
+			pool.disposeLater().block(Duration.ofSeconds(10));
+		}
+	}
+
+	@Test
+	void aSecondRecordOnTheSameObservationAndARecordWithoutALiveOneBecomeContextEntries() {
+		Observation observation = Observation.start("request", liveRegistry());
+		Context base = Context.of(ObservationThreadLocalAccessor.KEY, observation);
+		RequestAttempts first = new RequestAttempts();
+		RequestAttempts second = new RequestAttempts();
+		assertThat(first.attach(base)).isSameAs(base);
+		// Two subscriptions at once under one observation: each must be filled by its own connect only.
+		Context secondContext = second.attach(base);
+		assertThat(secondContext.<RequestAttempts>get(RequestAttempts.KEY)).isSameAs(second);
+		assertThat(RequestAttempts.of(secondContext)).isSameAs(second);
+		assertThat(RequestAttempts.of(base)).isSameAs(first);
+		// Only its own record is taken off: the second's detach leaves the first in place.
+		second.detach();
+		assertThat(RequestAttempts.of(base)).isSameAs(first);
+		first.detach();
+		assertThat(RequestAttempts.of(base)).isNull();
+		observation.stop();
+		// Without a registry's handler the observation is a no-op one: it has no map to hold the record.
+		Context noop = Context.of(ObservationThreadLocalAccessor.KEY, Observation.start("request", ObservationRegistry.NOOP));
+		RequestAttempts plain = new RequestAttempts();
+		assertThat(RequestAttempts.of(plain.attach(noop))).isSameAs(plain);
+		assertThat(RequestAttempts.of(plain.attach(Context.empty()))).isSameAs(plain);
+	}
+
+	private static ObservationRegistry liveRegistry() {
+		ObservationRegistry registry = ObservationRegistry.create();
+		registry.observationConfig().observationHandler(new ObservationHandler<>() {
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+		});
+		return registry;
 	}
 
 	private static void get(HttpClient client, CountingServer server, RequestAttempts attempts) {

@@ -18,6 +18,17 @@ class KeepAliveHeaderTests {
 			timeout=abc          | 0
 			max=100              | 0
 			timeout=999999       | 0
+			timeout=99999999999999999999 | 0
+			timeout=86399        | 86399000
+			timeout=5,max=3      | 5000
+			max=3,timeout=7      | 7000
+			' timeout = " 9 " '  | 9000
+			timeout=+5           | 5000
+			timeout=5s           | 0
+			timeout=             | 0
+			timeouts=5           | 0
+			'x=1, y, timeout=2'  | 2000
+			''                   | 0
 			""")
 	void readsTheTimeoutAsServersWriteIt(String header, long millis) {
 		assertThat(KeepAliveHeader.timeoutMillis(header)).isEqualTo(millis);

@@ -2,6 +2,7 @@ package io.conntrace.autoconfigure.pool;
 
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsProperties;
+import io.conntrace.autoconfigure.retry.RequestFailureDescriber;
 import io.conntrace.pool.PoolActivity;
 import io.conntrace.trace.ConnectionListener;
 import reactor.netty.http.client.HttpClient;
@@ -60,10 +61,10 @@ public final class ConnectionPoolAutoConfiguration {
 	@ConditionalOnClass({ WebClient.class, WebClientCustomizer.class })
 	static class SaturationConfiguration {
 
+		/** Run by conntrace's one WebClient filter, so a request pays for no filter of its own. */
 		@Bean
-		WebClientCustomizer conntracePoolSaturationWebClientCustomizer(ConntracePool pool, PoolActivity activity) {
-			PoolSaturation saturation = new PoolSaturation(pool, activity);
-			return (builder) -> builder.filter(saturation);
+		RequestFailureDescriber conntracePoolSaturation(ConntracePool pool, PoolActivity activity) {
+			return new PoolSaturation(pool, activity);
 		}
 
 	}

@@ -3,6 +3,7 @@ package io.conntrace.autoconfigure.pool;
 import java.net.URI;
 import java.time.Duration;
 
+import io.conntrace.autoconfigure.retry.RequestFailureDescriber;
 import io.conntrace.pool.PoolActivity;
 import io.conntrace.pool.ServerActivity;
 import io.conntrace.trace.ConnectionInfo;
@@ -10,24 +11,21 @@ import io.conntrace.trace.RequestServer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
 import reactor.netty.resources.ConnectionPoolMetrics;
 
 import org.springframework.web.reactive.function.client.ClientRequest;
-import org.springframework.web.reactive.function.client.ClientResponse;
-import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
-import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 /**
- * Makes a request that failed because conntrace's pool was full explain itself. Reactor Netty's error
+ * Makes a request that failed because conntrace's pool was full explain itself (run by conntrace's
+ * WebClient filter, {@link RequestFailureDescriber}). Reactor Netty's error
  * says only "Pending acquire queue has reached its maximum size of 2" or that the acquire timed out: no
  * server, no pool, no limit, no way out. The error keeps its type and message and gains a suppressed
  * description naming the server, the pool, the limits in force with how much of each is used, how long
  * the request waited and the property to raise. While a server's pool stays full, one WARN at most once
  * a minute per server says the same, with the requests holding its connections longest.
  */
-final class PoolSaturation implements ExchangeFilterFunction {
+final class PoolSaturation implements RequestFailureDescriber {
 
 	static final Duration WARNING_INTERVAL = Duration.ofMinutes(1);
 
@@ -45,14 +43,8 @@ final class PoolSaturation implements ExchangeFilterFunction {
 	}
 
 	@Override
-	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		// WebClient calls filters once per subscription of the exchange, so this is when the request starts.
-		long start = System.nanoTime();
-		return next.exchange(request)
-			.onErrorMap(WebClientRequestException.class, (ex) -> explained(request.url(), ex, start));
-	}
-
-	private Throwable explained(URI url, WebClientRequestException ex, long start) {
+	public void describe(ClientRequest request, WebClientRequestException ex, long start) {
+		URI url = request.url();
 		try {
 			Throwable poolError = Kind.poolError(ex);
 			Kind kind = (poolError != null) ? Kind.of(poolError) : null;
@@ -64,7 +56,6 @@ final class PoolSaturation implements ExchangeFilterFunction {
 		catch (Throwable failure) {
 			logger.debug("conntrace could not describe a full pool", failure);
 		}
-		return ex;
 	}
 
 	private String facts(URI url, Kind kind, long waitedNanos) {

@@ -17,7 +17,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Auto-configuration of the stale-connection retry on every WebClient built from Boot's builder, whose
- * connections conntrace sees.
+ * connections conntrace sees: conntrace's one filter there, which also runs every
+ * {@link RequestFailureDescriber} on a request's final failure.
  */
 @AutoConfiguration(after = ConnectionMetricsAutoConfiguration.class)
 @ConditionalOnClass({ WebClient.class, HttpClient.class, WebClientCustomizer.class })
@@ -32,9 +33,9 @@ public final class StaleConnectionRetryAutoConfiguration {
 	@Bean
 	@Order(Ordered.LOWEST_PRECEDENCE)
 	WebClientCustomizer conntraceStaleConnectionRetryWebClientCustomizer(RetryProperties properties,
-			ObjectProvider<ConnectionListener> listener) {
+			ObjectProvider<ConnectionListener> listener, ObjectProvider<RequestFailureDescriber> describers) {
 		StaleConnectionRetry retry = new StaleConnectionRetry(properties,
-				ConnectionListener.of(listener.orderedStream().toList()));
+				ConnectionListener.of(listener.orderedStream().toList()), describers.orderedStream().toList());
 		return (builder) -> builder.filter(retry);
 	}
 

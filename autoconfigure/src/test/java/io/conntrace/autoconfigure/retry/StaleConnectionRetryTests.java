@@ -109,6 +109,28 @@ class StaleConnectionRetryTests {
 	}
 
 	@Test
+	void anOuterFilterThatSendsAPostAgainGetsTheFactsOfItsOwnAttempt() throws Exception {
+		try (CountingServer server = CountingServer.http()) {
+			this.runner.run((context) -> {
+				// The application's own retry, outside conntrace's filter: it subscribes the exchange again.
+				WebClient client = context.getBean(WebClient.Builder.class)
+					.filters((filters) -> filters.add(0, (request, next) -> next.exchange(request).retry(1)))
+					.build();
+				assertThat(send(client, HttpMethod.POST, server.url("/close-second"), null)).isEqualTo("ok");
+				awaitIdle(server);
+				assertThat(send(client, HttpMethod.POST, server.url("/close-second"), null)).isEqualTo("ok");
+				assertThat(server.accepted()).isEqualTo(2);
+				// conntrace judged the first attempt (a POST: not its to repeat), the application's retry sent it.
+				assertThat(stale(context, "failed")).isEqualTo(1);
+				MutableSpan second = spans(context, 2).get(1);
+				assertThat(second.tags()).containsEntry("conntrace.connection.reused", "false")
+					.containsEntry("conntrace.connection.requests", "1")
+					.doesNotContainKey("conntrace.retry");
+			});
+		}
+	}
+
+	@Test
 	void requestOnANewConnectionIsNeverSentAgain() throws Exception {
 		try (CountingServer server = CountingServer.http()) {
 			this.runner.run((context) -> {
