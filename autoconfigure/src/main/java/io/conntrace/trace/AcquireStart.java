@@ -62,10 +62,15 @@ final class AcquireStart {
 	 */
 	static @Nullable AcquireStart of(ContextView context) {
 		AcquireStart own = context.getOrDefault(KEY, null);
+		return (own != null) ? own : of(context, RequestAttempts.of(context));
+	}
+
+	/** As {@link #of(ContextView)}, for a caller that has looked up the context's record already. */
+	static @Nullable AcquireStart of(ContextView context, @Nullable RequestAttempts attempts) {
+		AcquireStart own = context.getOrDefault(KEY, null);
 		if (own != null) {
 			return own;
 		}
-		RequestAttempts attempts = RequestAttempts.of(context);
 		return (attempts != null) ? attempts.start() : null;
 	}
 

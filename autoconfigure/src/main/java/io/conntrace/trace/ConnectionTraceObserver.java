@@ -201,12 +201,12 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 	private void bound(Connection connection, Channel channel, ConnectionState state, int ordinal, boolean reused,
 			boolean stream, long acquired, long idle, int streamsInFlight) {
 		ContextView context = contextOf(connection);
-		AcquireStart start = AcquireStart.of(context);
+		RequestAttempts attempts = RequestAttempts.of(context);
+		AcquireStart start = AcquireStart.of(context, attempts);
 		if (start != null && start.isCancelled()) {
 			// An HTTP/2 stream opened for a request already cancelled: nobody sends on it, nothing to tell.
 			return;
 		}
-		RequestAttempts attempts = RequestAttempts.of(context);
 		if (attempts != null) {
 			attempts.bound(state, reused, idle);
 		}

@@ -24,6 +24,9 @@ public final class RequestAttempts {
 	/** The observation whose map holds this record, until {@link #detach}. */
 	private volatile @Nullable Observation observation;
 
+	/** The observation current when {@link #attach} ran ({@code null} for an entry put by hand). */
+	private volatile @Nullable Object scope;
+
 	private volatile boolean reused;
 
 	private volatile @Nullable String connectionId;
@@ -55,6 +58,7 @@ public final class RequestAttempts {
 	 */
 	public Context attach(Context context) {
 		Object current = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+		this.scope = current;
 		if (current instanceof Observation observation && !observation.isNoop()
 				&& observation.getContext().computeIfAbsent(KEY, (key) -> this) == this) {
 			this.observation = observation;
@@ -75,17 +79,24 @@ public final class RequestAttempts {
 	}
 
 	/**
-	 * The record a request's connect fills: an entry of its context, else the one attached to the
-	 * observation it runs under.
+	 * The record a request's connect fills: the innermost one. A context entry attached under the current
+	 * observation (a retry's, a second subscription's) comes first; else the record attached to the current
+	 * observation; else a context entry from further out (one put by hand, a proxy's), which a client nested
+	 * inside with a record of its own on its own observation does not take for its own.
 	 */
 	static @Nullable RequestAttempts of(ContextView context) {
-		RequestAttempts own = context.getOrDefault(KEY, null);
-		if (own != null) {
-			return own;
-		}
 		Object current = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
-		return (current instanceof Observation observation && !observation.isNoop())
-				? observation.getContext().get(KEY) : null;
+		RequestAttempts entry = context.getOrDefault(KEY, null);
+		if (entry != null && entry.scope == current) {
+			return entry;
+		}
+		if (current instanceof Observation observation && !observation.isNoop()) {
+			RequestAttempts attached = observation.getContext().get(KEY);
+			if (attached != null) {
+				return attached;
+			}
+		}
+		return entry;
 	}
 
 	boolean claim(AcquireStart start) {

@@ -121,6 +121,18 @@ class AcquireStartCarrierTests {
 		first.detach();
 		assertThat(RequestAttempts.of(base)).isNull();
 		observation.stop();
+		// A proxy's entry, put by hand further out: a client nested inside on an observation of its own takes the
+		// record attached there, and a plain client without one still takes the proxy's.
+		RequestAttempts proxy = new RequestAttempts();
+		Observation nested = Observation.start("nested", liveRegistry());
+		Context proxied = base.put(RequestAttempts.KEY, proxy);
+		Context nestedContext = proxied.put(ObservationThreadLocalAccessor.KEY, nested);
+		assertThat(RequestAttempts.of(nestedContext)).isSameAs(proxy);
+		RequestAttempts inner = new RequestAttempts();
+		assertThat(inner.attach(nestedContext)).isSameAs(nestedContext);
+		assertThat(RequestAttempts.of(nestedContext)).isSameAs(inner);
+		assertThat(RequestAttempts.of(proxied)).isSameAs(proxy);
+		nested.stop();
 		// Without a registry's handler the observation is a no-op one: it has no map to hold the record.
 		Context noop = Context.of(ObservationThreadLocalAccessor.KEY, Observation.start("request", ObservationRegistry.NOOP));
 		RequestAttempts plain = new RequestAttempts();

@@ -1,24 +1,32 @@
 package io.conntrace.benchmarks;
 
 import java.io.File;
+import java.time.Duration;
 import java.util.function.Function;
 
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.client.Http2AllocationStrategy;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 
 /**
  * The application the Boot mode measures: Boot's auto-configuration as a user's app has it (WebClient,
  * actuator, Brave with Zipkin export off, conntrace unless {@code conntrace.enabled=false}), plus the
  * benchmark's protocol and trust of the local servers' certificate on Boot's connector, and Reactor Netty's
- * own client metrics when {@code benchmark.client.reactor-netty-metrics} asks for them.
+ * own client metrics when {@code benchmark.client.reactor-netty-metrics} asks for them. Over HTTP/2, a context
+ * without conntrace gets a pool shaped as conntrace's defaults shape its own ({@link #MatchingHttp2Pool}):
+ * Reactor Netty's default HTTP/2 pool spreads streams over more connections, which costs more than
+ * anything conntrace does, and the comparison would measure the pools instead of conntrace.
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
@@ -44,6 +52,43 @@ class BootClientApp {
 			// The URI is the same on every request: no tag explosion without a mapper of its own.
 			return reactorNettyMetrics ? configured.metrics(true, Function.identity()) : configured;
 		});
+	}
+
+	/** Only where conntrace is off, and only for HTTP/2: HTTP/1.1 keeps the method (Boot's default pool). */
+	@Bean
+	@Order(10)
+	@ConditionalOnBooleanProperty(name = "conntrace.enabled", havingValue = false)
+	ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> benchmarkMatchingHttp2PoolCustomizer(
+			Environment environment, MatchingHttp2Pool pool) {
+		BootProtocol protocol = BootProtocol.valueOf(environment.getRequiredProperty("benchmark.client.protocol"));
+		return (builder) -> protocol.http2() ? builder.withHttpClientFactory(() -> HttpClient.create(pool.provider))
+				: builder;
+	}
+
+	@Bean(destroyMethod = "dispose")
+	@ConditionalOnBooleanProperty(name = "conntrace.enabled", havingValue = false)
+	MatchingHttp2Pool benchmarkMatchingHttp2Pool() {
+		return new MatchingHttp2Pool();
+	}
+
+	/** conntrace's default pool limits, without anything of conntrace's: no eviction predicate, no timer. */
+	static final class MatchingHttp2Pool {
+
+		final ConnectionProvider provider = ConnectionProvider.builder("benchmark-off-http2")
+			.maxConnections(50)
+			.pendingAcquireMaxCount(1000)
+			.pendingAcquireTimeout(Duration.ofSeconds(10))
+			.maxIdleTime(Duration.ofSeconds(4))
+			.maxLifeTime(Duration.ofMinutes(5))
+			.lifo()
+			.allocationStrategy(
+					Http2AllocationStrategy.builder().maxConnections(50).minConnections(0).strictConnectionReuse(true).build())
+			.build();
+
+		void dispose() {
+			this.provider.dispose();
+		}
+
 	}
 
 }

@@ -40,6 +40,10 @@ enum BootProtocol {
 		return this.protocol;
 	}
 
+	boolean http2() {
+		return this.protocol != HttpProtocol.HTTP11;
+	}
+
 	/** Protocols such as {@code http1,h2}. */
 	static List<BootProtocol> parse(String text) {
 		return Arrays.stream(text.split(",")).map(String::trim).map((label) -> Arrays.stream(values())

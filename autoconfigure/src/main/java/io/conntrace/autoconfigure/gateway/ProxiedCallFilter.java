@@ -88,13 +88,16 @@ final class ProxiedCallFilter implements GlobalFilter, Ordered {
 
 	private static Mono<Void> call(ServerWebExchange exchange, GatewayFilterChain chain, RequestAttempts attempts,
 			Supplier<@Nullable Observation> observation) {
+		// The record rides on the server's observation where it can (RequestAttempts.attach): one context entry
+		// (the call's observation) instead of two. The server's observation is this exchange's alone.
 		return chain.filter(exchange)
-			.contextWrite((context) -> ConnectionTracing.observedBy(context.put(RequestAttempts.KEY, attempts),
-					observation));
+			.contextWrite((context) -> ConnectionTracing.observedBy(attempts.attach(context), observation));
 	}
 
 	private Mono<Void> afterFailure(ServerWebExchange exchange, GatewayFilterChain chain, RequestAttempts first,
 			Throwable ex) {
+		// Judged now: off the server's observation, so a retry's record (or the Retry filter's next try's) goes there.
+		guarded(first::detach);
 		Decision decision = decide(exchange, first, ex);
 		if (decision == Decision.RETRY) {
 			Observation firstCall = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_OBSERVATION_ATTR);

@@ -71,7 +71,8 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 			}
 			return next.exchange(request);
 		})
-			.contextWrite(Context.of(RequestAttempts.KEY, retry))
+			// The first record is still on the observation: the retry's becomes a context entry, which comes first.
+			.contextWrite(retry::attach)
 			.onErrorMap(WebClientRequestException.class, (retryFailure) -> {
 				if (retry.attempts() > 0) {
 					guarded(() -> retryFailure.addSuppressed(StaleConnections.describe(retry, true)));
