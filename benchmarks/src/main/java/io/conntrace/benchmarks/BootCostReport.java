@@ -23,7 +23,8 @@ final class BootCostReport {
 		out.append(String.format(Locale.ROOT,
 				"%d measured rounds (after %d warm-up) of %d GETs, %d in flight, per context; contexts take turns "
 						+ "in an order that moves each round; medians over rounds of per-round ratios against `off` "
-						+ "(conntrace.enabled=false). `A/A` is a second `off` context against the first: the noise floor.%n%n",
+						+ "(conntrace.enabled=false; over HTTP/2 on a pool shaped as conntrace's defaults). `A/A` is a "
+						+ "second `off` context against the first: the noise floor.%n%n",
 				settings.rounds(), settings.warmupRounds(), settings.requests(), settings.concurrency()));
 		out.append("| protocol | sampling | off: CPU µs/request | conntrace / off: CPU | throughput | bytes/request beyond off "
 				+ "| A/A: CPU | throughput | bytes | Reactor Netty metrics / off: CPU | bytes | connections a round: off, conntrace | targets |\n");

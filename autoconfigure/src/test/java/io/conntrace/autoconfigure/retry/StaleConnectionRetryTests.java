@@ -131,6 +131,27 @@ class StaleConnectionRetryTests {
 	}
 
 	@Test
+	void everyFailureDescriberRunsOnTheFinalFailureAndOneThatThrowsCostsTheCallerNothing() throws Exception {
+		RequestFailureDescriber throwing = (request, failure, start) -> {
+			throw new IllegalStateException("a broken describer");
+		};
+		RequestFailureDescriber naming = (request, failure, start) -> failure
+			.addSuppressed(new IllegalStateException("described: " + request.method() + " " + request.url().getPath()));
+		try (CountingServer server = CountingServer.http()) {
+			this.runner.withBean("throwing", RequestFailureDescriber.class, () -> throwing)
+				.withBean("naming", RequestFailureDescriber.class, () -> naming)
+				.run((context) -> {
+					WebClientRequestException failure = catchThrowableOfType(WebClientRequestException.class,
+							() -> send(client(context), HttpMethod.GET, server.url("/close-always"), null));
+					assertThat(failure).isNotNull();
+					assertThat(Arrays.stream(failure.getSuppressed()).map(Throwable::getMessage))
+						.contains("described: GET /close-always")
+						.noneMatch((message) -> message.contains("a broken describer"));
+				});
+		}
+	}
+
+	@Test
 	void requestOnANewConnectionIsNeverSentAgain() throws Exception {
 		try (CountingServer server = CountingServer.http()) {
 			this.runner.run((context) -> {
