@@ -30,9 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The keep-alive race of seeds 001 and 003, measured: a server that closes connections idle for 1 s and
  * says so ({@code Keep-Alive: timeout=1}), clients each pausing 994 to 1006 ms between requests, so
  * requests keep landing on connections the server is closing. Without conntrace some fail (about 1 in
- * 200 to 1 in 400 over HTTP here, rarer over HTTPS: 1 in 1200 in one CI run); so the run without conntrace
- * races four servers at once, 16 clients each (Reactor Netty's default pool holds 16 connections a server),
- * in up to six rounds until one request fails. With conntrace's defaults none may.
+ * 200 to 1 in 400 over HTTP here, rarer over HTTPS: 1 in 1200 to 1 in 3200 in CI runs); so the run without
+ * conntrace races eight servers at once, 16 clients each (Reactor Netty's default pool holds 16 connections a
+ * server), in up to six rounds of 3200 until one request fails. With conntrace's defaults none may.
  */
 class StaleKeepAliveTests {
 
@@ -43,7 +43,7 @@ class StaleKeepAliveTests {
 	/** About 1 in 200 to 1 in 400 fail here: six rounds leave well under a 1% chance of none. */
 	private static final int MAX_ROUNDS = 6;
 
-	private static final int SERVERS_WITHOUT_CONNTRACE = 4;
+	private static final int SERVERS_WITHOUT_CONNTRACE = 8;
 
 	private final ApplicationContextRunner runner = TracedContext.runner()
 		.withConfiguration(TracedContext.METRICS)
