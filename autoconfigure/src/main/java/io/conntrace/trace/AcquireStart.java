@@ -62,15 +62,16 @@ final class AcquireStart {
 	 */
 	static @Nullable AcquireStart of(ContextView context) {
 		AcquireStart own = context.getOrDefault(KEY, null);
-		return (own != null) ? own : of(context, RequestAttempts.of(context));
+		return (own != null) ? own : keptIn(RequestAttempts.of(context));
 	}
 
 	/** As {@link #of(ContextView)}, for a caller that has looked up the context's record already. */
 	static @Nullable AcquireStart of(ContextView context, @Nullable RequestAttempts attempts) {
 		AcquireStart own = context.getOrDefault(KEY, null);
-		if (own != null) {
-			return own;
-		}
+		return (own != null) ? own : keptIn(attempts);
+	}
+
+	private static @Nullable AcquireStart keptIn(@Nullable RequestAttempts attempts) {
 		return (attempts != null) ? attempts.start() : null;
 	}
 

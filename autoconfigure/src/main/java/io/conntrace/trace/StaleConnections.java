@@ -84,6 +84,17 @@ public final class StaleConnections {
 	}
 
 	/**
+	 * Add to the failure of a request sent again the connection its retry ran on, if the retry got one.
+	 * @param failure the retry's error, which the caller gets
+	 * @param retry what the retry's attempts ran on
+	 */
+	public static void describeRetryFailure(Throwable failure, RequestAttempts retry) {
+		if (retry.attempts() > 0) {
+			failure.addSuppressed(describe(retry, true));
+		}
+	}
+
+	/**
 	 * Return a description of the connection a failed attempt ran on, to add to the error as a suppressed
 	 * exception: the error keeps its type and message, and its log shows which connection failed and how
 	 * long it had been idle.

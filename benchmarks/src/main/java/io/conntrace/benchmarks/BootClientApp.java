@@ -1,9 +1,9 @@
 package io.conntrace.benchmarks;
 
 import java.io.File;
-import java.time.Duration;
 import java.util.function.Function;
 
+import io.conntrace.autoconfigure.pool.PoolProperties;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.client.Http2AllocationStrategy;
@@ -71,19 +71,35 @@ class BootClientApp {
 		return new MatchingHttp2Pool();
 	}
 
-	/** conntrace's default pool limits, without anything of conntrace's: no eviction predicate, no timer. */
+	/**
+	 * conntrace's default pool limits, read off {@link PoolProperties} so they cannot drift from them, without
+	 * anything of conntrace's: no eviction predicate, no timer.
+	 */
 	static final class MatchingHttp2Pool {
 
-		final ConnectionProvider provider = ConnectionProvider.builder("benchmark-off-http2")
-			.maxConnections(50)
-			.pendingAcquireMaxCount(1000)
-			.pendingAcquireTimeout(Duration.ofSeconds(10))
-			.maxIdleTime(Duration.ofSeconds(4))
-			.maxLifeTime(Duration.ofMinutes(5))
-			.lifo()
-			.allocationStrategy(
-					Http2AllocationStrategy.builder().maxConnections(50).minConnections(0).strictConnectionReuse(true).build())
-			.build();
+		final ConnectionProvider provider;
+
+		MatchingHttp2Pool() {
+			PoolProperties defaults = new PoolProperties();
+			ConnectionProvider.Builder builder = ConnectionProvider.builder("benchmark-off-http2")
+				.maxConnections(defaults.getMaxConnections())
+				.pendingAcquireMaxCount(defaults.getPendingAcquireMaxCount())
+				.pendingAcquireTimeout(defaults.getPendingAcquireTimeout())
+				.maxIdleTime(defaults.getMaxIdleTime())
+				.maxLifeTime(defaults.getMaxLifeTime())
+				.allocationStrategy(Http2AllocationStrategy.builder()
+					.maxConnections(defaults.getMaxConnections())
+					.minConnections(defaults.getHttp2().getMinConnections())
+					.strictConnectionReuse(defaults.getHttp2().isStrictConnectionReuse())
+					.build());
+			if (defaults.getLeasingStrategy() == PoolProperties.LeasingStrategy.LIFO) {
+				builder.lifo();
+			}
+			else {
+				builder.fifo();
+			}
+			this.provider = builder.build();
+		}
 
 		void dispose() {
 			this.provider.dispose();

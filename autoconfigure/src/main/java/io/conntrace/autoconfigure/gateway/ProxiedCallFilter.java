@@ -106,9 +106,7 @@ final class ProxiedCallFilter implements GlobalFilter, Ordered {
 				RequestAttempts retry = new RequestAttempts();
 				return call(exchange, chain, retry, new RetriedCall(exchange, firstCall, first))
 					.onErrorMap((retryFailure) -> {
-						if (retry.attempts() > 0) {
-							guarded(() -> retryFailure.addSuppressed(StaleConnections.describe(retry, true)));
-						}
+						guarded(() -> StaleConnections.describeRetryFailure(retryFailure, retry));
 						return retryFailure;
 					});
 			}

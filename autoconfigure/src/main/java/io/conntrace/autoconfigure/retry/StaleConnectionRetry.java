@@ -74,9 +74,7 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 			// The first record is still on the observation: the retry's becomes a context entry, which comes first.
 			.contextWrite(retry::attach)
 			.onErrorMap(WebClientRequestException.class, (retryFailure) -> {
-				if (retry.attempts() > 0) {
-					guarded(() -> retryFailure.addSuppressed(StaleConnections.describe(retry, true)));
-				}
+				guarded(() -> StaleConnections.describeRetryFailure(retryFailure, retry));
 				return retryFailure;
 			});
 	}
