@@ -64,15 +64,20 @@ public final class ConnectionEviction implements BiPredicate<Connection, Connect
 		if (!connection.channel().isActive() || !connection.isPersistent()) {
 			return true;
 		}
-		ConnectionState state = ConnectionState.of(connection.channel());
 		long idle = metadata.idleTime();
 		if (idle >= this.maxIdleMillis) {
-			return evict(state, CloseReason.IDLE_EVICTED, false);
+			return evict(ConnectionState.of(connection.channel()), CloseReason.IDLE_EVICTED, false);
 		}
 		if (metadata.lifeTime() >= this.maxLifeMillis) {
-			return evict(state, CloseReason.MAX_LIFE, false);
+			return evict(ConnectionState.of(connection.channel()), CloseReason.MAX_LIFE, false);
 		}
-		return idle > 0 && state != null && expiresOnServer(state, idle);
+		// The state only for a connection idle a millisecond or more: tested as it is released and as it is
+		// handed out again at once, a busy connection is not, and pays no attribute lookup.
+		if (idle <= 0) {
+			return false;
+		}
+		ConnectionState state = ConnectionState.of(connection.channel());
+		return state != null && expiresOnServer(state, idle);
 	}
 
 	private boolean expiresOnServer(ConnectionState state, long idleMillis) {

@@ -90,6 +90,13 @@ final class ConnectionState implements ConnectionInfo {
 	 */
 	volatile @Nullable HttpClientRequest currentRequest;
 
+	/**
+	 * The stale-connection record of the HTTP/1.1 request bound to it now, so the response marks it without
+	 * searching the request's context again; {@code null} between requests or when the request has none.
+	 * Not volatile: set, read and cleared on the connection's event loop only.
+	 */
+	@Nullable RequestAttempts currentAttempts;
+
 	/** The idle timeout the server announced in {@code Keep-Alive: timeout=N}, in millis; 0 when none. */
 	volatile long serverIdleTimeoutMillis;
 

@@ -61,12 +61,14 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 	private static void responseReceived(Connection connection) {
 		try {
 			Guard.check(Hook.RESPONSE);
-			RequestAttempts attempts = RequestAttempts.of(contextOf(connection));
+			// HTTP/1.1 only: HTTP/2 forbids the Keep-Alive header, and its streams carry no state of their own.
+			ConnectionState state = ConnectionState.of(connection.channel());
+			// The HTTP/1.1 request's record was kept on its connection when it was bound; a stream's is searched.
+			RequestAttempts attempts = (state != null && !state.http2) ? state.currentAttempts
+					: RequestAttempts.of(contextOf(connection));
 			if (attempts != null) {
 				attempts.markResponseStarted();
 			}
-			// HTTP/1.1 only: HTTP/2 forbids the Keep-Alive header, and its streams carry no state of their own.
-			ConnectionState state = ConnectionState.of(connection.channel());
 			if (state != null && connection instanceof HttpClientResponse response) {
 				String keepAlive = response.responseHeaders().get(HttpHeaderNames.KEEP_ALIVE);
 				if (keepAlive != null) {
@@ -210,6 +212,9 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 		if (attempts != null) {
 			attempts.bound(state, reused, idle);
 		}
+		if (!stream) {
+			state.currentAttempts = attempts;
+		}
 		long startNanos = AcquireStart.claim(start);
 		long acquire = AcquireStart.acquireNanos(startNanos, acquired);
 		long poolWait = AcquireStart.poolWaitNanos(start, startNanos, reused, stream, acquired);
@@ -259,6 +264,7 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			if (state != null) {
 				state.released = System.nanoTime();
 				state.currentRequest = null;
+				state.currentAttempts = null;
 			}
 		}
 		catch (Throwable ex) {

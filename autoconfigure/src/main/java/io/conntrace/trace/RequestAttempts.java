@@ -12,28 +12,29 @@ import reactor.util.context.ContextView;
  * What one request's attempts ran on, for a caller deciding whether a failure was a stale connection.
  * {@link #attach} it to the request's Reactor context (or put it there under {@link #KEY} yourself);
  * conntrace fills it as the request is bound to a connection and as the response starts. Written on the
- * event loop, read after the request's outcome is signalled, which orders the two.
+ * event loop, read after the request's outcome is signalled, which orders the two (a Reactive Streams signal
+ * happens after what preceded it): plain fields, as a volatile write costs a request a memory fence each.
  */
 public final class RequestAttempts {
 
 	/** The Reactor context key. */
 	public static final Class<RequestAttempts> KEY = RequestAttempts.class;
 
-	private volatile int attempts;
+	private int attempts;
 
 	/** The observation whose map holds this record, until {@link #detach}. */
-	private volatile @Nullable Observation observation;
+	private @Nullable Observation observation;
 
 	/** The observation current when {@link #attach} ran ({@code null} for an entry put by hand). */
-	private volatile @Nullable Object scope;
+	private @Nullable Object scope;
 
-	private volatile boolean reused;
+	private boolean reused;
 
-	private volatile @Nullable String connectionId;
+	private @Nullable String connectionId;
 
-	private volatile long idleNanos = -1;
+	private long idleNanos = -1;
 
-	private volatile boolean responseStarted;
+	private boolean responseStarted;
 
 	/**
 	 * The first connect under this record, which keeps its {@link AcquireStart} here rather than in a Reactor
@@ -52,7 +53,9 @@ public final class RequestAttempts {
 	 * context is paid again by every later context write of the exchange (about 150 bytes a request,
 	 * measured with Boot's WebClient), a map entry once. Without one, or when another record of the same
 	 * observation is still attached (a filter outside subscribing twice at once), the record becomes an
-	 * entry of the context. Call {@link #detach} when the request has ended.
+	 * entry of the context. Call {@link #detach} after a failure that the same observation may be subscribed
+	 * again for (a retry outside); after a success it may stay: the observation ends with the request, and a
+	 * later record attached under it is found first anyway.
 	 * @param context the request's context
 	 * @return the context to subscribe the request with
 	 */

@@ -1,11 +1,9 @@
 package io.conntrace.benchmarks;
 
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,8 +17,8 @@ import jdk.jfr.consumer.RecordingFile;
  * more per request than another: each allocation sample is charged to the round running at the time
  * ({@link RoundEvent}), and to the innermost conntrace frame on its stack or else to its allocation
  * site. Figures are estimates from samples, good to some tens of bytes per site; the benchmark's own
- * B/req column is the exact total. Needs only the JDK:
- * {@code java benchmarks/src/main/java/io/conntrace/benchmarks/AllocationProfile.java benchmarks/target/benchmark.jfr [variant] [base]}.
+ * B/req column is the exact total. Run on the compiled module:
+ * {@code java -cp benchmarks/target/classes io.conntrace.benchmarks.AllocationProfile benchmarks/target/benchmark.jfr [variant] [base]}.
  */
 public final class AllocationProfile {
 
@@ -36,30 +34,19 @@ public final class AllocationProfile {
 		int variant = (args.length > 1) ? Integer.parseInt(args[1]) : 2;
 		int base = (args.length > 2) ? Integer.parseInt(args[2]) : 1;
 		List<RecordedEvent> events = RecordingFile.readAllEvents(Path.of(args[0]));
-		List<RecordedEvent> rounds = events.stream()
-			.filter((event) -> event.getEventType().getName().equals("io.conntrace.benchmarks.Round"))
-			.filter((event) -> !event.getBoolean("warmUp"))
-			.sorted(Comparator.comparing(RecordedEvent::getStartTime))
-			.toList();
-		Map<String, long[]> requests = new LinkedHashMap<>();
-		for (RecordedEvent round : rounds) {
-			int slot = slot(round, variant, base);
-			if (slot >= 0) {
-				requests.computeIfAbsent(round.getString("scenario"), (key) -> new long[2])[slot] += round
-					.getInt("requests");
-			}
-		}
+		ProfiledRounds rounds = new ProfiledRounds(events, variant, base);
 		Map<String, Map<String, double[]>> bytes = new HashMap<>();
 		for (RecordedEvent sample : events) {
 			if (sample.getEventType().getName().equals("jdk.ObjectAllocationSample")) {
-				RecordedEvent round = roundAt(rounds, sample.getStartTime());
-				int slot = (round != null) ? slot(round, variant, base) : -1;
-				if (slot >= 0) {
+				RecordedEvent round = rounds.roundAt(sample.getStartTime());
+				if (round != null) {
 					bytes.computeIfAbsent(round.getString("scenario"), (key) -> new HashMap<>())
-						.computeIfAbsent(site(sample), (key) -> new double[2])[slot] += sample.getLong("weight");
+						.computeIfAbsent(site(sample), (key) -> new double[2])[rounds.slot(round)] += sample
+						.getLong("weight");
 				}
 			}
 		}
+		Map<String, long[]> requests = rounds.requests;
 		requests.forEach((scenario, counts) -> print(scenario, counts, bytes.getOrDefault(scenario, Map.of()), variant,
 				base));
 	}
@@ -71,48 +58,21 @@ public final class AllocationProfile {
 		System.out.printf(Locale.ROOT, "%n%s: bytes per request, variant %d, variant %d, difference%n", scenario, base,
 				variant);
 		List<Map.Entry<String, double[]>> rows = new ArrayList<>(sites.entrySet());
-		rows.sort(Comparator.comparingDouble((row) -> -(perRequest(row.getValue(), requests, 1)
-				- perRequest(row.getValue(), requests, 0))));
+		rows.sort(Comparator.comparingDouble((row) -> -(ProfiledRounds.perRequest(row.getValue(), requests, 1)
+				- ProfiledRounds.perRequest(row.getValue(), requests, 0))));
 		double total = 0;
 		for (Map.Entry<String, double[]> row : rows) {
-			total += perRequest(row.getValue(), requests, 1) - perRequest(row.getValue(), requests, 0);
+			total += ProfiledRounds.perRequest(row.getValue(), requests, 1) - ProfiledRounds.perRequest(row.getValue(), requests, 0);
 		}
 		System.out.printf(Locale.ROOT, "%7s %7s %+7.0f  all sites%n", "", "", total);
 		rows.stream().limit(SITES).forEach((row) -> {
-			double ofBase = perRequest(row.getValue(), requests, 0);
-			double ofVariant = perRequest(row.getValue(), requests, 1);
+			double ofBase = ProfiledRounds.perRequest(row.getValue(), requests, 0);
+			double ofVariant = ProfiledRounds.perRequest(row.getValue(), requests, 1);
 			System.out.printf(Locale.ROOT, "%7.0f %7.0f %+7.0f  %s%n", ofBase, ofVariant, ofVariant - ofBase, row.getKey());
 		});
 	}
 
-	private static double perRequest(double[] bytes, long[] requests, int slot) {
-		return bytes[slot] / requests[slot];
-	}
 
-	/** 0 for the base, 1 for the variant, -1 for any other round. */
-	private static int slot(RecordedEvent round, int variant, int base) {
-		int number = round.getInt("variant");
-		return (number == base) ? 0 : (number == variant) ? 1 : -1;
-	}
-
-	private static RecordedEvent roundAt(List<RecordedEvent> rounds, Instant time) {
-		int low = 0;
-		int high = rounds.size() - 1;
-		while (low <= high) {
-			int middle = (low + high) >>> 1;
-			RecordedEvent round = rounds.get(middle);
-			if (time.isBefore(round.getStartTime())) {
-				high = middle - 1;
-			}
-			else if (time.isAfter(round.getEndTime())) {
-				low = middle + 1;
-			}
-			else {
-				return round;
-			}
-		}
-		return null;
-	}
 
 	/** The innermost conntrace frame and what it allocated, or else the allocation site and its caller. */
 	private static String site(RecordedEvent sample) {

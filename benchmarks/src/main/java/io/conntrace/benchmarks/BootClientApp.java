@@ -1,6 +1,7 @@
 package io.conntrace.benchmarks;
 
 import java.io.File;
+import java.util.List;
 import java.util.function.Function;
 
 import io.conntrace.autoconfigure.pool.PoolProperties;
@@ -13,8 +14,10 @@ import reactor.netty.resources.ConnectionProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
+import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
@@ -23,7 +26,8 @@ import org.springframework.core.env.Environment;
  * The application the Boot mode measures: Boot's auto-configuration as a user's app has it (WebClient,
  * actuator, Brave with Zipkin export off, conntrace unless {@code conntrace.enabled=false}), plus the
  * benchmark's protocol and trust of the local servers' certificate on Boot's connector, and Reactor Netty's
- * own client metrics when {@code benchmark.client.reactor-netty-metrics} asks for them. Over HTTP/2, a context
+ * own client metrics when {@code benchmark.client.reactor-netty-metrics} asks for them, hooks that do nothing
+ * ({@link BareHooks}) when {@code benchmark.client.bare-hooks} does ({@code all}, or one part). Over HTTP/2, a context
  * without conntrace gets a pool shaped as conntrace's defaults shape its own ({@link #MatchingHttp2Pool}):
  * Reactor Netty's default HTTP/2 pool spreads streams over more connections, which costs more than
  * anything conntrace does, and the comparison would measure the pools instead of conntrace.
@@ -52,6 +56,32 @@ class BootClientApp {
 			// The URI is the same on every request: no tag explosion without a mapper of its own.
 			return reactorNettyMetrics ? configured.metrics(true, Function.identity()) : configured;
 		});
+	}
+
+	/**
+	 * The floor context's hooks that do nothing ({@code boot-cost.floor}) on the client: all of them with
+	 * {@code all} or {@code client}, one kind with {@code connect} or {@code observer}, none with {@code filter}.
+	 */
+	@Bean
+	@ConditionalOnProperty("benchmark.client.bare-hooks")
+	ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> benchmarkBareHooksCustomizer(
+			Environment environment) {
+		String parts = environment.getRequiredProperty("benchmark.client.bare-hooks");
+		String client = parts.equals("all") ? "client" : parts;
+		return (builder) -> parts.equals("filter") ? builder
+				: builder.withHttpClientCustomizer((httpClient) -> BareHooks.apply(httpClient, client));
+	}
+
+	/** The floor context's filter on Boot's WebClient.Builder, with {@code all} or {@code filter}. */
+	@Bean
+	@ConditionalOnProperty("benchmark.client.bare-hooks")
+	WebClientCustomizer benchmarkBareHooksFilter(Environment environment) {
+		boolean filter = List.of("all", "filter").contains(environment.getProperty("benchmark.client.bare-hooks"));
+		return (builder) -> {
+			if (filter) {
+				builder.filter(BareHooks.FILTER);
+			}
+		};
 	}
 
 	/** Only where conntrace is off, and only for HTTP/2: HTTP/1.1 keeps the method (Boot's default pool). */

@@ -27,8 +27,8 @@ final class BootCost {
 
 	static final String REACTOR_NETTY_METRICS = "reactor-netty-metrics";
 
-	/** Each context's properties beyond the mode's own. */
-	static final Map<String, String[]> CONTEXTS = contexts(new String[0]);
+	/** Only with {@code boot-cost.floor}: conntrace off, hooks that do nothing on the same path. */
+	static final String BARE_HOOKS = "bare-hooks";
 
 	private final BootCostSettings settings;
 
@@ -39,17 +39,23 @@ final class BootCost {
 	BootCost(BootCostSettings settings, Consumer<String> progress) {
 		this.settings = settings;
 		this.progress = progress;
-		this.contexts = contexts(settings.conntraceProperties());
+		this.contexts = contexts(settings.conntraceProperties(), settings.floor());
 	}
 
-	/** The four contexts; the conntrace one with extra properties, to find what a part of conntrace costs. */
-	private static Map<String, String[]> contexts(String[] conntrace) {
+	/**
+	 * The four contexts, five with the floor; the conntrace one with extra properties, to find what a part of
+	 * conntrace costs.
+	 */
+	private static Map<String, String[]> contexts(String[] conntrace, String floor) {
 		Map<String, String[]> contexts = new LinkedHashMap<>();
 		contexts.put(OFF, new String[] { "conntrace.enabled=false" });
 		contexts.put(OFF_AGAIN, new String[] { "conntrace.enabled=false" });
 		contexts.put(CONNTRACE, conntrace);
 		contexts.put(REACTOR_NETTY_METRICS,
 				new String[] { "conntrace.enabled=false", "benchmark.client.reactor-netty-metrics=true" });
+		if (!floor.isEmpty()) {
+			contexts.put(BARE_HOOKS, new String[] { "conntrace.enabled=false", "benchmark.client.bare-hooks=" + floor });
+		}
 		return contexts;
 	}
 

@@ -9,8 +9,8 @@ import io.conntrace.benchmarks.BootContext.BootRound;
 /**
  * The Boot mode's markdown: per protocol and sampling, conntrace against {@code off} in CPU time per
  * request, throughput and bytes allocated per request (medians of per-round ratios and differences), the
- * A/A line beside it, Reactor Netty's own client metrics as a yardstick, and whether issue 15's targets
- * are met.
+ * A/A line beside it, Reactor Netty's own client metrics as a yardstick, with {@code boot-cost.floor} hooks
+ * that do nothing as the floor, and whether issue 15's targets are met.
  */
 final class BootCostReport {
 
@@ -26,23 +26,37 @@ final class BootCostReport {
 						+ "(conntrace.enabled=false; over HTTP/2 on a pool shaped as conntrace's defaults). `A/A` is a "
 						+ "second `off` context against the first: the noise floor.%n%n",
 				settings.rounds(), settings.warmupRounds(), settings.requests(), settings.concurrency()));
+		boolean floor = settings.hasFloor();
+		if (floor) {
+			out.append("`bare hooks` (" + settings.floor() + ") is conntrace off with hooks of the kinds conntrace adds "
+					+ "that do nothing (filter: a filter that is an operator; client: connect, a connect operator, and observer, "
+					+ "an observer and a channel-init hook): the cost of hooking in before any work.\n\n");
+		}
 		out.append("| protocol | sampling | off: CPU µs/request | conntrace / off: CPU | throughput | bytes/request beyond off "
-				+ "| A/A: CPU | throughput | bytes | Reactor Netty metrics / off: CPU | bytes | connections a round: off, conntrace | targets |\n");
-		out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+				+ "| A/A: CPU | throughput | bytes | Reactor Netty metrics / off: CPU | bytes "
+				+ (floor ? "| bare hooks / off: CPU | throughput | bytes " : "")
+				+ "| connections a round: off, conntrace | targets |\n");
+		out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | " + (floor ? "--- | --- | --- | " : "")
+				+ "--- | --- |\n");
 		for (BootCost.Cell cell : cells) {
 			double cpu = cell.medianRatio(BootCost.CONNTRACE, BootRound::cpuMicrosPerRequest);
 			double throughput = cell.medianRatio(BootCost.CONNTRACE, BootRound::requestsPerSecond);
 			double bytes = cell.medianDifference(BootCost.CONNTRACE, BootRound::bytesPerRequest);
 			double metricsCpu = cell.medianRatio(BootCost.REACTOR_NETTY_METRICS, BootRound::cpuMicrosPerRequest);
 			double metricsBytes = cell.medianDifference(BootCost.REACTOR_NETTY_METRICS, BootRound::bytesPerRequest);
+			String bareHooks = floor ? String.format(Locale.ROOT, " %.3f | %.3f | %+.0f |",
+					cell.medianRatio(BootCost.BARE_HOOKS, BootRound::cpuMicrosPerRequest),
+					cell.medianRatio(BootCost.BARE_HOOKS, BootRound::requestsPerSecond),
+					cell.medianDifference(BootCost.BARE_HOOKS, BootRound::bytesPerRequest)) : "";
 			out.append(String.format(Locale.ROOT,
-					"| %s | %s | %.1f | %.3f | %.3f | %+.0f | %.3f | %.3f | %+.0f | %.3f | %+.0f | %.0f, %.0f | %s |%n",
+					"| %s | %s | %.1f | %.3f | %.3f | %+.0f | %.3f | %.3f | %+.0f | %.3f | %+.0f |%s %.0f, %.0f | %s |%n",
 					cell.protocol().label(), sampling(cell.sampling()),
 					cell.median(BootCost.OFF, BootRound::cpuMicrosPerRequest), cpu, throughput, bytes,
 					cell.medianRatio(BootCost.OFF_AGAIN, BootRound::cpuMicrosPerRequest),
 					cell.medianRatio(BootCost.OFF_AGAIN, BootRound::requestsPerSecond),
 					cell.medianDifference(BootCost.OFF_AGAIN, BootRound::bytesPerRequest), metricsCpu, metricsBytes,
-					cell.median(BootCost.OFF, BootRound::connections), cell.median(BootCost.CONNTRACE, BootRound::connections),
+					bareHooks, cell.median(BootCost.OFF, BootRound::connections),
+					cell.median(BootCost.CONNTRACE, BootRound::connections),
 					targets(cell.sampling(), cpu, throughput, bytes, metricsCpu, metricsBytes)));
 		}
 		out.append("\nTargets (issue 15): sampling 0 and 0.1 CPU <= 1.02 and throughput >= 0.98; sampling 1 CPU <= 1.04 "

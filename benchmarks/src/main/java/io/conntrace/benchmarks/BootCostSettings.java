@@ -5,13 +5,17 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * How the Boot mode runs: for every protocol and sampling, the four contexts ({@link BootCost#CONTEXTS})
+ * How the Boot mode runs: for every protocol and sampling, the four contexts of {@link BootCost} (five with
+ * {@code floor})
  * take turns over {@code warmupRounds} unmeasured and {@code rounds} measured rounds of {@code requests}
  * GETs each, {@code concurrency} in flight. {@code conntraceProperties} go to the conntrace context only
  * ({@code boot-cost.conntrace-properties}, comma-separated), to measure a part of conntrace switched off.
+ * {@code floor} ({@code boot-cost.floor}: {@code all}; a part: {@code filter}, {@code client}, or of the client's
+ * {@code connect} or {@code observer}; empty for none) adds a fifth context, conntrace off with hooks that do nothing ({@link BareHooks}): what hooking into a
+ * request's path costs before any work.
  */
 record BootCostSettings(int warmupRounds, int rounds, int requests, int concurrency, List<BootProtocol> protocols,
-		List<Double> samplings, Duration settle, String[] conntraceProperties) {
+		List<Double> samplings, Duration settle, String[] conntraceProperties, String floor) {
 
 	BootCostSettings {
 		if (rounds < 1 || requests < 1 || concurrency < 1 || protocols.isEmpty() || samplings.isEmpty()) {
@@ -35,13 +39,34 @@ record BootCostSettings(int warmupRounds, int rounds, int requests, int concurre
 					.map(Double::valueOf)
 					.toList(),
 				Duration.ofMillis(50), System.getProperty("boot-cost.conntrace-properties", "").isBlank() ? new String[0]
-						: System.getProperty("boot-cost.conntrace-properties").split(","));
+						: System.getProperty("boot-cost.conntrace-properties").split(","),
+				floor(System.getProperty("boot-cost.floor", "")));
 	}
 
 	/** Seconds in all: proves every context of every protocol answers, measures nothing worth reading. */
 	static BootCostSettings smoke() {
 		return new BootCostSettings(1, 2, 200, 8, List.of(BootProtocol.values()), List.of(0.1), Duration.ZERO,
-				new String[0]);
+				new String[0], "all");
+	}
+
+	/** Whether the floor context runs. */
+	boolean hasFloor() {
+		return !this.floor.isEmpty();
+	}
+
+	private static String floor(String value) {
+		String floor = value.trim();
+		if (floor.isEmpty() || floor.equals("false")) {
+			return "";
+		}
+		if (floor.equals("true")) {
+			return "all";
+		}
+		if (!List.of("all", "filter", "client", "connect", "observer").contains(floor)) {
+			throw new IllegalArgumentException(
+					"boot-cost.floor must be all, filter, client, connect or observer, was " + value);
+		}
+		return floor;
 	}
 
 	/** An upper bound for one round, so a hung request fails the run instead of stalling it. */

@@ -7,9 +7,11 @@ import java.util.List;
 import brave.handler.MutableSpan;
 import io.conntrace.autoconfigure.trace.TracedContext;
 import io.conntrace.trace.CountingServer;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.netty.http.HttpProtocol;
 
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
@@ -128,6 +130,39 @@ class StaleConnectionRetryTests {
 					.doesNotContainKey("conntrace.retry");
 			});
 		}
+	}
+
+	@Test
+	void anOuterFilterThatSendsAgainAfterASuccessGetsItsOwnRecord() throws Exception {
+		try (CountingServer server = CountingServer.http()) {
+			this.runner.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				// The application's own filter, outside conntrace's: after a response it sends the request
+				// again under the same observation, once the first connection is back in the pool. The first
+				// record stays on the observation (a success does not take it off), so the second attempt's
+				// must be found first: only with its own record is the second request's stale connection
+				// seen and the request sent again.
+				WebClient client = context.getBean(WebClient.Builder.class)
+					.filters((filters) -> filters.add(0, (request, next) -> next.exchange(request)
+						.flatMap((first) -> first.releaseBody()
+							.then(Flux.interval(Duration.ofMillis(10))
+								.filter((tick) -> idleConnections(registry) == 1)
+								.next())
+							.then(next.exchange(request)))))
+					.build();
+				assertThat(send(client, HttpMethod.GET, server.url("/close-second"), null)).isEqualTo("ok");
+				assertThat(server.accepted()).isEqualTo(2);
+				assertThat(stale(context, "retried")).isEqualTo(1);
+			});
+		}
+	}
+
+	private static double idleConnections(MeterRegistry registry) {
+		return registry.find("reactor.netty.connection.provider.idle.connections")
+			.gauges()
+			.stream()
+			.mapToDouble(Gauge::value)
+			.sum();
 	}
 
 	@Test
