@@ -93,7 +93,8 @@ final class ConnectionState implements ConnectionInfo {
 	/**
 	 * The stale-connection record of the HTTP/1.1 request bound to it now, so the response marks it without
 	 * searching the request's context again; {@code null} between requests or when the request has none.
-	 * Not volatile: set, read and cleared on the connection's event loop only.
+	 * Not volatile: set, read and cleared on the connection's event loop only. Cleared when an h2c upgrade turns
+	 * the connection to HTTP/2.
 	 */
 	@Nullable RequestAttempts currentAttempts;
 

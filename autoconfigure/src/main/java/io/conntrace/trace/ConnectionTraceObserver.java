@@ -174,6 +174,8 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 				state.fixedAttributes = null;
 				state.upgraded = state.requests > 0;
 				state.http2 = true;
+				// Its response is found through the context from now on; no RELEASED may come to let go of it.
+				state.currentAttempts = null;
 			}
 			int ordinal = state.requests + 1;
 			state.requests = ordinal;
@@ -213,6 +215,8 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			attempts.bound(state, reused, idle);
 		}
 		if (!stream) {
+			// Let go at RELEASED, which Reactor Netty's pool signals before it hands the connection on: the next
+			// request's CONFIGURED finds it cleared, never this request's record.
 			state.currentAttempts = attempts;
 		}
 		long startNanos = AcquireStart.claim(start);

@@ -11,16 +11,18 @@ import reactor.util.context.ContextView;
 /**
  * What one request's attempts ran on, for a caller deciding whether a failure was a stale connection.
  * {@link #attach} it to the request's Reactor context (or put it there under {@link #KEY} yourself);
- * conntrace fills it as the request is bound to a connection and as the response starts. Written on the
- * event loop, read after the request's outcome is signalled, which orders the two (a Reactive Streams signal
- * happens after what preceded it): plain fields, as a volatile write costs a request a memory fence each.
+ * conntrace fills it as the request is bound to a connection and as the response starts, on the event loop.
+ * Only {@link #attempts()} and {@link #responseStarted()} are volatile: a binding writes the other facts
+ * first and the attempt count last, so a reader who reads {@link #attempts()} first sees the facts of that
+ * attempt, even from another thread (a timeout's); a volatile write per fact would cost each request a
+ * memory fence per fact.
  */
 public final class RequestAttempts {
 
 	/** The Reactor context key. */
 	public static final Class<RequestAttempts> KEY = RequestAttempts.class;
 
-	private int attempts;
+	private volatile int attempts;
 
 	/** The observation whose map holds this record, until {@link #detach}. */
 	private @Nullable Observation observation;
@@ -34,7 +36,7 @@ public final class RequestAttempts {
 
 	private long idleNanos = -1;
 
-	private boolean responseStarted;
+	private volatile boolean responseStarted;
 
 	/**
 	 * The first connect under this record, which keeps its {@link AcquireStart} here rather than in a Reactor
@@ -53,9 +55,9 @@ public final class RequestAttempts {
 	 * context is paid again by every later context write of the exchange (about 150 bytes a request,
 	 * measured with Boot's WebClient), a map entry once. Without one, or when another record of the same
 	 * observation is still attached (a filter outside subscribing twice at once), the record becomes an
-	 * entry of the context. Call {@link #detach} after a failure that the same observation may be subscribed
-	 * again for (a retry outside); after a success it may stay: the observation ends with the request, and a
-	 * later record attached under it is found first anyway.
+	 * entry of the context. Call {@link #detach} when the request has ended: a record left on an observation
+	 * that outlives the request (a server's) is what a later connect under it without a record of its own
+	 * would fill.
 	 * @param context the request's context
 	 * @return the context to subscribe the request with
 	 */
@@ -111,11 +113,12 @@ public final class RequestAttempts {
 	}
 
 	void bound(ConnectionState state, boolean reused, long idleNanos) {
-		this.attempts++;
 		this.reused = reused;
 		this.connectionId = state.id;
 		this.idleNanos = idleNanos;
 		this.responseStarted = false;
+		// Last: publishes the facts above to a reader who reads the count first.
+		this.attempts = this.attempts + 1;
 	}
 
 	void markResponseStarted() {
@@ -124,6 +127,7 @@ public final class RequestAttempts {
 
 	/**
 	 * Return how many times the request was bound to a connection (Reactor Netty retries some failures itself).
+	 * Read it before the other facts: it publishes them.
 	 * @return the number of attempts
 	 */
 	public int attempts() {

@@ -142,7 +142,9 @@ final class ProxiedCallFilter implements GlobalFilter, Ordered {
 	/** Everything conntrace does about a failure is guarded: the caller always gets the gateway's own error. */
 	private Decision decide(ServerWebExchange exchange, RequestAttempts first, Throwable ex) {
 		try {
-			if (!StaleConnections.isStale(first) || !StaleConnections.closedConnection(ex)) {
+			// The error first: a route's response timeout fails the call from another thread while the event loop
+			// may still write the record.
+			if (!StaleConnections.closedConnection(ex) || !StaleConnections.isStale(first)) {
 				return Decision.FAIL;
 			}
 			ex.addSuppressed(StaleConnections.describe(first, false));

@@ -84,7 +84,8 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 			if (first.attempts() > 0) {
 				ex.addSuppressed(StaleConnections.describe(first, false));
 			}
-			if (!StaleConnections.isStale(first) || !StaleConnections.closedConnection(ex.getCause())) {
+			// The error first: a timeout's may come from another thread while the event loop still writes the record.
+			if (!StaleConnections.closedConnection(ex.getCause()) || !StaleConnections.isStale(first)) {
 				return false;
 			}
 			boolean retry = this.properties.isEnabled() && repeatable(request);
@@ -227,9 +228,9 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 
 		@Override
 		public void onComplete() {
-			// Not detached: the observation, the record's holder, ends with this exchange. An outer filter that
-			// sends it again under the same observation gets a record of its own in the context, found first;
-			// a success, nearly every request, pays no map removal.
+			// Not detached: WebClient makes an observation per exchange, so the record's holder ends with it. An
+			// outer filter that sends it again under the same observation gets a record of its own in the context,
+			// found first; a success, nearly every request, pays no map removal.
 			this.actual.onComplete();
 		}
 
