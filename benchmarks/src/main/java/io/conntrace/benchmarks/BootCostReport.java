@@ -64,6 +64,34 @@ final class BootCostReport {
 		return out.toString();
 	}
 
+	/**
+	 * Each fork's own median of conntrace's CPU and bytes against {@code off}, and the median of those: how far
+	 * one JVM's figure is from another's.
+	 */
+	static String perFork(List<List<BootCost.Cell>> runs) {
+		StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+				"%nPer JVM (%d forks, each its own medians over its rounds): conntrace / off%n%n", runs.size()));
+		out.append("| protocol | sampling | CPU, each fork | CPU, median of forks | bytes, each fork |\n");
+		out.append("| --- | --- | --- | --- | --- |\n");
+		for (int i = 0; i < runs.get(0).size(); i++) {
+			BootCost.Cell first = runs.get(0).get(i);
+			double[] cpus = new double[runs.size()];
+			List<String> cpu = new ArrayList<>();
+			List<String> bytes = new ArrayList<>();
+			for (int fork = 0; fork < runs.size(); fork++) {
+				BootCost.Cell cell = runs.get(fork).get(i);
+				cpus[fork] = cell.medianRatio(BootCost.CONNTRACE, BootRound::cpuMicrosPerRequest);
+				cpu.add(String.format(Locale.ROOT, "%.3f", cpus[fork]));
+				bytes.add(String.format(Locale.ROOT, "%+.0f",
+						cell.medianDifference(BootCost.CONNTRACE, BootRound::bytesPerRequest)));
+			}
+			out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.3f | %s |%n", first.protocol().label(),
+					sampling(first.sampling()), String.join(", ", cpu), Spread.of(cpus).median(),
+					String.join(", ", bytes)));
+		}
+		return out.toString();
+	}
+
 	private static String sampling(double sampling) {
 		return (sampling == Math.rint(sampling)) ? Integer.toString((int) sampling) : Double.toString(sampling);
 	}
