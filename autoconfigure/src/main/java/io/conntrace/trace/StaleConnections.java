@@ -84,13 +84,14 @@ public final class StaleConnections {
 	}
 
 	/**
-	 * Add to the failure of a request sent again the connection its retry ran on, if the retry got one.
-	 * @param failure the retry's error, which the caller gets
-	 * @param retry what the retry's attempts ran on
+	 * Add to a failure the connection its attempt ran on ({@link #describe}), if the attempt got one.
+	 * @param failure the error the caller gets
+	 * @param attempts what the attempts ran on
+	 * @param retried whether these are the attempts of a request sent again
 	 */
-	public static void describeRetryFailure(Throwable failure, RequestAttempts retry) {
-		if (retry.attempts() > 0) {
-			failure.addSuppressed(describe(retry, true));
+	public static void describeFailure(Throwable failure, RequestAttempts attempts, boolean retried) {
+		if (attempts.attempts() > 0) {
+			failure.addSuppressed(describe(attempts, retried));
 		}
 	}
 

@@ -106,7 +106,7 @@ final class ProxiedCallFilter implements GlobalFilter, Ordered {
 				RequestAttempts retry = new RequestAttempts();
 				return call(exchange, chain, retry, new RetriedCall(exchange, firstCall, first))
 					.onErrorMap((retryFailure) -> {
-						guarded(() -> StaleConnections.describeRetryFailure(retryFailure, retry));
+						guarded(() -> StaleConnections.describeFailure(retryFailure, retry, true));
 						return retryFailure;
 					});
 			}

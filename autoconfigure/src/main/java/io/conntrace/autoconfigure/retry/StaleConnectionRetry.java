@@ -74,16 +74,14 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 			// The first record is still on the observation: the retry's becomes a context entry, which comes first.
 			.contextWrite(retry::attach)
 			.onErrorMap(WebClientRequestException.class, (retryFailure) -> {
-				guarded(() -> StaleConnections.describeRetryFailure(retryFailure, retry));
+				guarded(() -> StaleConnections.describeFailure(retryFailure, retry, true));
 				return retryFailure;
 			});
 	}
 
 	private boolean decideRetry(ClientRequest request, RequestAttempts first, WebClientRequestException ex) {
 		try {
-			if (first.attempts() > 0) {
-				ex.addSuppressed(StaleConnections.describe(first, false));
-			}
+			StaleConnections.describeFailure(ex, first, false);
 			// The error first: a timeout's may come from another thread while the event loop still writes the record.
 			if (!StaleConnections.closedConnection(ex.getCause()) || !StaleConnections.isStale(first)) {
 				return false;
@@ -308,7 +306,7 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 
 		@Override
 		public void onComplete() {
-			this.attempt.detach();
+			// Not detached, as the first attempt's success is not (Attempt.onComplete).
 			this.attempt.actual.onComplete();
 		}
 
