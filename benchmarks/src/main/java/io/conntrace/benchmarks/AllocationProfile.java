@@ -1,6 +1,5 @@
 package io.conntrace.benchmarks;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -10,7 +9,6 @@ import java.util.Map;
 
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
-import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Reads a flight recording of a benchmark run and prints, per scenario, where one variant allocates
@@ -28,27 +26,13 @@ public final class AllocationProfile {
 	}
 
 	public static void main(String[] args) throws Exception {
-		if (args.length < 1) {
-			throw new IllegalArgumentException("Usage: AllocationProfile recording.jfr [variant, default 2] [base, default 1]");
-		}
-		int variant = (args.length > 1) ? Integer.parseInt(args[1]) : 2;
-		int base = (args.length > 2) ? Integer.parseInt(args[2]) : 1;
-		List<RecordedEvent> events = RecordingFile.readAllEvents(Path.of(args[0]));
-		ProfiledRounds rounds = new ProfiledRounds(events, variant, base);
+		ProfiledRounds rounds = ProfiledRounds.read(args, "AllocationProfile");
 		Map<String, Map<String, double[]>> bytes = new HashMap<>();
-		for (RecordedEvent sample : events) {
-			if (sample.getEventType().getName().equals("jdk.ObjectAllocationSample")) {
-				RecordedEvent round = rounds.roundAt(sample.getStartTime());
-				if (round != null) {
-					bytes.computeIfAbsent(round.getString("scenario"), (key) -> new HashMap<>())
-						.computeIfAbsent(site(sample), (key) -> new double[2])[rounds.slot(round)] += sample
-						.getLong("weight");
-				}
-			}
-		}
-		Map<String, long[]> requests = rounds.requests;
-		requests.forEach((scenario, counts) -> print(scenario, counts, bytes.getOrDefault(scenario, Map.of()), variant,
-				base));
+		rounds.forEachSample("jdk.ObjectAllocationSample", (sample, scenario, slot) -> bytes
+			.computeIfAbsent(scenario, (key) -> new HashMap<>())
+			.computeIfAbsent(site(sample), (key) -> new double[2])[slot] += sample.getLong("weight"));
+		rounds.requests.forEach((scenario, counts) -> print(scenario, counts, bytes.getOrDefault(scenario, Map.of()),
+				rounds.variant, rounds.base));
 	}
 
 	private static void print(String scenario, long[] requests, Map<String, double[]> sites, int variant, int base) {

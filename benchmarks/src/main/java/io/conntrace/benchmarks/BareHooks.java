@@ -1,5 +1,6 @@
 package io.conntrace.benchmarks;
 
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -55,15 +56,23 @@ final class BareHooks {
 	}
 
 	/**
-	 * Put the client's hooks on: {@code client} all of them, {@code connect} the connect operator only,
-	 * {@code observer} the observer and the channel-init hook only.
+	 * The parts a floor context may have ({@code boot-cost.floor}): {@code all}; the filter; the client's
+	 * hooks, or one kind of them: the connect operator, or the observer with the channel-init hook.
 	 */
+	static final List<String> PARTS = List.of("all", "filter", "client", "connect", "observer");
+
+	/** Whether these parts include the filter. */
+	static boolean filters(String parts) {
+		return parts.equals("all") || parts.equals("filter");
+	}
+
+	/** Put the client's hooks these parts include on. */
 	static HttpClient apply(HttpClient client, String parts) {
 		HttpClient hooked = client;
-		if (!parts.equals("observer")) {
+		if (List.of("all", "client", "connect").contains(parts)) {
 			hooked = hooked.mapConnect(CONNECT);
 		}
-		if (!parts.equals("connect")) {
+		if (List.of("all", "client", "observer").contains(parts)) {
 			hooked = hooked.observe(OBSERVER).doOnChannelInit(CHANNEL_INIT);
 		}
 		return hooked;

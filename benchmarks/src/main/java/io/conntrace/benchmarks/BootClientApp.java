@@ -1,7 +1,6 @@
 package io.conntrace.benchmarks;
 
 import java.io.File;
-import java.util.List;
 import java.util.function.Function;
 
 import io.conntrace.autoconfigure.pool.PoolProperties;
@@ -27,8 +26,8 @@ import org.springframework.core.env.Environment;
  * actuator, Brave with Zipkin export off, conntrace unless {@code conntrace.enabled=false}), plus the
  * benchmark's protocol and trust of the local servers' certificate on Boot's connector, and Reactor Netty's
  * own client metrics when {@code benchmark.client.reactor-netty-metrics} asks for them, hooks that do nothing
- * ({@link BareHooks}) when {@code benchmark.client.bare-hooks} does ({@code all}, or one part). Over HTTP/2, a context
- * without conntrace gets a pool shaped as conntrace's defaults shape its own ({@link #MatchingHttp2Pool}):
+ * ({@link BareHooks}) when {@code benchmark.client.bare-hooks} names some ({@link BareHooks#PARTS}). Over
+ * HTTP/2, a context without conntrace gets a pool shaped as conntrace's defaults shape its own ({@link #MatchingHttp2Pool}):
  * Reactor Netty's default HTTP/2 pool spreads streams over more connections, which costs more than
  * anything conntrace does, and the comparison would measure the pools instead of conntrace.
  */
@@ -58,25 +57,20 @@ class BootClientApp {
 		});
 	}
 
-	/**
-	 * The floor context's hooks that do nothing ({@code boot-cost.floor}) on the client: all of them with
-	 * {@code all} or {@code client}, one kind with {@code connect} or {@code observer}, none with {@code filter}.
-	 */
+	/** The floor context's hooks that do nothing ({@code boot-cost.floor}) on the client, as its parts say. */
 	@Bean
 	@ConditionalOnProperty("benchmark.client.bare-hooks")
 	ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> benchmarkBareHooksCustomizer(
 			Environment environment) {
 		String parts = environment.getRequiredProperty("benchmark.client.bare-hooks");
-		String client = parts.equals("all") ? "client" : parts;
-		return (builder) -> parts.equals("filter") ? builder
-				: builder.withHttpClientCustomizer((httpClient) -> BareHooks.apply(httpClient, client));
+		return (builder) -> builder.withHttpClientCustomizer((client) -> BareHooks.apply(client, parts));
 	}
 
-	/** The floor context's filter on Boot's WebClient.Builder, with {@code all} or {@code filter}. */
+	/** The floor context's filter on Boot's WebClient.Builder, if its parts include it. */
 	@Bean
 	@ConditionalOnProperty("benchmark.client.bare-hooks")
 	WebClientCustomizer benchmarkBareHooksFilter(Environment environment) {
-		boolean filter = List.of("all", "filter").contains(environment.getProperty("benchmark.client.bare-hooks"));
+		boolean filter = BareHooks.filters(environment.getRequiredProperty("benchmark.client.bare-hooks"));
 		return (builder) -> {
 			if (filter) {
 				builder.filter(BareHooks.FILTER);

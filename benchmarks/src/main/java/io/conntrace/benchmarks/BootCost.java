@@ -39,22 +39,23 @@ final class BootCost {
 	BootCost(BootCostSettings settings, Consumer<String> progress) {
 		this.settings = settings;
 		this.progress = progress;
-		this.contexts = contexts(settings.conntraceProperties(), settings.floor());
+		this.contexts = contexts(settings);
 	}
 
 	/**
 	 * The four contexts, five with the floor; the conntrace one with extra properties, to find what a part of
 	 * conntrace costs.
 	 */
-	private static Map<String, String[]> contexts(String[] conntrace, String floor) {
+	private static Map<String, String[]> contexts(BootCostSettings settings) {
 		Map<String, String[]> contexts = new LinkedHashMap<>();
 		contexts.put(OFF, new String[] { "conntrace.enabled=false" });
 		contexts.put(OFF_AGAIN, new String[] { "conntrace.enabled=false" });
-		contexts.put(CONNTRACE, conntrace);
+		contexts.put(CONNTRACE, settings.conntraceProperties());
 		contexts.put(REACTOR_NETTY_METRICS,
 				new String[] { "conntrace.enabled=false", "benchmark.client.reactor-netty-metrics=true" });
-		if (!floor.isEmpty()) {
-			contexts.put(BARE_HOOKS, new String[] { "conntrace.enabled=false", "benchmark.client.bare-hooks=" + floor });
+		if (settings.hasFloor()) {
+			contexts.put(BARE_HOOKS,
+					new String[] { "conntrace.enabled=false", "benchmark.client.bare-hooks=" + settings.floor() });
 		}
 		return contexts;
 	}

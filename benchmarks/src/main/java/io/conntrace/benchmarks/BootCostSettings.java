@@ -6,13 +6,12 @@ import java.util.List;
 
 /**
  * How the Boot mode runs: for every protocol and sampling, the four contexts of {@link BootCost} (five with
- * {@code floor})
- * take turns over {@code warmupRounds} unmeasured and {@code rounds} measured rounds of {@code requests}
+ * {@code floor}) take turns over {@code warmupRounds} unmeasured and {@code rounds} measured rounds of {@code requests}
  * GETs each, {@code concurrency} in flight. {@code conntraceProperties} go to the conntrace context only
  * ({@code boot-cost.conntrace-properties}, comma-separated), to measure a part of conntrace switched off.
- * {@code floor} ({@code boot-cost.floor}: {@code all}; a part: {@code filter}, {@code client}, or of the client's
- * {@code connect} or {@code observer}; empty for none) adds a fifth context, conntrace off with hooks that do nothing ({@link BareHooks}): what hooking into a
- * request's path costs before any work.
+ * {@code floor} ({@code boot-cost.floor}, one of {@link BareHooks#PARTS}; empty for none) adds a fifth
+ * context, conntrace off with hooks that do nothing ({@link BareHooks}): what hooking into a request's path
+ * costs before any work.
  */
 record BootCostSettings(int warmupRounds, int rounds, int requests, int concurrency, List<BootProtocol> protocols,
 		List<Double> samplings, Duration settle, String[] conntraceProperties, String floor) {
@@ -62,9 +61,9 @@ record BootCostSettings(int warmupRounds, int rounds, int requests, int concurre
 		if (floor.equals("true")) {
 			return "all";
 		}
-		if (!List.of("all", "filter", "client", "connect", "observer").contains(floor)) {
+		if (!BareHooks.PARTS.contains(floor)) {
 			throw new IllegalArgumentException(
-					"boot-cost.floor must be all, filter, client, connect or observer, was " + value);
+					"boot-cost.floor must be one of " + String.join(", ", BareHooks.PARTS) + ", was " + value);
 		}
 		return floor;
 	}

@@ -1,6 +1,5 @@
 package io.conntrace.benchmarks;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -14,7 +13,6 @@ import java.util.Set;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedThread;
-import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Reads a recording of a benchmark run with execution samples and prints, per scenario, where one variant
@@ -45,28 +43,17 @@ public final class CpuProfile {
 	}
 
 	public static void main(String[] args) throws Exception {
-		if (args.length < 1) {
-			throw new IllegalArgumentException("Usage: CpuProfile recording.jfr [variant, default 2] [base, default 1]");
-		}
-		int variant = (args.length > 1) ? Integer.parseInt(args[1]) : 2;
-		int base = (args.length > 2) ? Integer.parseInt(args[2]) : 1;
-		List<RecordedEvent> events = RecordingFile.readAllEvents(Path.of(args[0]));
-		ProfiledRounds rounds = new ProfiledRounds(events, variant, base);
+		ProfiledRounds rounds = ProfiledRounds.read(args, "CpuProfile");
 		Map<String, Map<String, double[]>> samples = new HashMap<>();
-		for (RecordedEvent sample : events) {
-			if (sample.getEventType().getName().equals("jdk.ExecutionSample") && sample.getStackTrace() != null
-					&& !sample.getStackTrace().getFrames().isEmpty()) {
-				RecordedEvent round = rounds.roundAt(sample.getStartTime());
-				if (round != null) {
-					Map<String, double[]> rows = samples.computeIfAbsent(round.getString("scenario"),
-							(key) -> new HashMap<>());
-					charge(rows, sample.getStackTrace().getFrames(), rounds.slot(round));
-					count(rows, THREAD + threadGroup(sample), rounds.slot(round));
-				}
+		rounds.forEachSample("jdk.ExecutionSample", (sample, scenario, slot) -> {
+			if (sample.getStackTrace() != null && !sample.getStackTrace().getFrames().isEmpty()) {
+				Map<String, double[]> rows = samples.computeIfAbsent(scenario, (key) -> new HashMap<>());
+				charge(rows, sample.getStackTrace().getFrames(), slot);
+				count(rows, THREAD + threadGroup(sample), slot);
 			}
-		}
+		});
 		rounds.requests.forEach((scenario, counts) -> print(scenario, counts,
-				samples.getOrDefault(scenario, Map.of()), variant, base));
+				samples.getOrDefault(scenario, Map.of()), rounds.variant, rounds.base));
 	}
 
 	private static void charge(Map<String, double[]> rows, List<RecordedFrame> frames, int slot) {
