@@ -212,7 +212,7 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			return;
 		}
 		if (attempts != null) {
-			attempts.bound(state, reused, idle);
+			attempts.bound(state, reused, idle, (connection instanceof HttpClientRequest request) ? request : null);
 		}
 		if (!stream) {
 			// Let go at RELEASED, which Reactor Netty's pool signals before it hands the connection on: the next

@@ -191,6 +191,19 @@ public final class ConnectionTracing {
 	}
 
 	/**
+	 * Return a copy of the given client instrumented by this instance for callers that block on each request
+	 * inside their own observation's scope (Spring's {@code RestClient} and {@code RestTemplate} over
+	 * {@code ReactorClientHttpRequestFactory}): see {@link BlockingCalls}. Apply it once to a client.
+	 * @param client the client to instrument, with all its own settings
+	 * @param calls what blocking callers get: their observation found, the stale retry, failure descriptions
+	 * @return the instrumented client
+	 */
+	public HttpClient apply(HttpClient client, BlockingCalls calls) {
+		// Outside conntrace's own connect hook, which then finds the observation and the record in the context.
+		return apply(client).mapConnect(calls);
+	}
+
+	/**
 	 * Return a copy of a Reactor context in which instrumented clients hand each request's facts to the
 	 * observation the given supplier returns (asked when the request gets its connection, or is cancelled
 	 * before), instead of to the one under {@code ObservationThreadLocalAccessor.KEY}. For a proxy whose own

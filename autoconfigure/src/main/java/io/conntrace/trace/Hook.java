@@ -6,6 +6,12 @@ package io.conntrace.trace;
  */
 enum Hook {
 
+	/**
+	 * A blocking call's request subscribed (its caller's observation, its record), failed (the stale retry, the
+	 * descriptions of its failure).
+	 */
+	CALL,
+
 	/** Stamping the start of the pool acquire into the request's context. */
 	ACQUIRE_START,
 

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.HttpClientRequest;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
@@ -37,6 +38,9 @@ public final class RequestAttempts {
 	private long idleNanos = -1;
 
 	private volatile boolean responseStarted;
+
+	/** The last attempt's request as Reactor Netty sends it, read only when it failed (blocking calls). */
+	private @Nullable HttpClientRequest request;
 
 	/**
 	 * The first connect under this record, which keeps its {@link AcquireStart} here rather than in a Reactor
@@ -112,13 +116,19 @@ public final class RequestAttempts {
 		return this.start;
 	}
 
-	void bound(ConnectionState state, boolean reused, long idleNanos) {
+	void bound(ConnectionState state, boolean reused, long idleNanos, @Nullable HttpClientRequest request) {
 		this.reused = reused;
+		this.request = request;
 		this.connectionId = state.id;
 		this.idleNanos = idleNanos;
 		this.responseStarted = false;
 		// Last: publishes the facts above to a reader who reads the count first.
 		this.attempts = this.attempts + 1;
+	}
+
+	/** The last attempt's request: its method and headers, once it was sent. */
+	@Nullable HttpClientRequest request() {
+		return this.request;
 	}
 
 	void markResponseStarted() {

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * conntrace made to throw at each of its hooks in turn: every request must still complete as it would
  * without conntrace, and the failure must be reported once at WARN with its cause. The hooks of queued and
- * cancelled requests are failed in {@code CancelledAcquireTests}.
+ * cancelled requests are failed in {@code CancelledAcquireTests}, those of blocking calls in
+ * {@code BlockingCallsTests}.
  */
 class FaultIsolationTests {
 
@@ -47,7 +48,7 @@ class FaultIsolationTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = Hook.class, mode = EnumSource.Mode.EXCLUDE, names = { "WAIT", "CANCEL" })
+	@EnumSource(value = Hook.class, mode = EnumSource.Mode.EXCLUDE, names = { "WAIT", "CANCEL", "CALL" })
 	void failureAtHookNeverReachesTheRequest(Hook hook) throws Exception {
 		try (DelayedDnsServer dns = new DelayedDnsServer(Duration.ZERO);
 				CountingServer http = CountingServer.http();

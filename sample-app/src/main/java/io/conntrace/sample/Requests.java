@@ -34,7 +34,7 @@ final class Requests {
 			.collectList();
 	}
 
-	private static String describe(Throwable ex) {
+	static String describe(Throwable ex) {
 		Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
 		StringBuilder text = new StringBuilder(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
 		// What conntrace adds to the error: the connection it ran on, or why the pool turned it away.

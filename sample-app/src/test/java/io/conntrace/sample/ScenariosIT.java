@@ -69,6 +69,30 @@ class ScenariosIT {
 		}
 	}
 
+	/** RestClient from Boot's builder: the same facts as WebClient's, on the same kind of pool. */
+	@Test
+	void restClient(@Autowired RestClientScenario scenario) throws Exception {
+		assertReusedAfterFirst(run(scenario));
+	}
+
+	/** An HTTP service interface of the default type (RestClient), from {@code @ImportHttpServices}. */
+	@Test
+	void httpService(@Autowired HttpServiceScenario scenario) throws Exception {
+		assertReusedAfterFirst(run(scenario));
+	}
+
+	/** Three calls a pause apart: one connection, reused by the second and third after sitting idle that long. */
+	private void assertReusedAfterFirst(Run run) {
+		assertThat(run.spans()).hasSize(3);
+		assertThat(run.spans()).extracting(ZipkinSpan::connectionId).containsOnly(run.first().connectionId());
+		for (int i = 1; i < 3; i++) {
+			ZipkinSpan span = run.spans().get(i);
+			assertThat(span.reused()).isTrue();
+			assertThat(span.millis("conntrace.connection.idle_ms")).isGreaterThanOrEqualTo(0.9 * millis(this.properties.pause()));
+			assertNoOpeningPhases(span);
+		}
+	}
+
 	/** The reuse scenario runs on conntrace's own pool: the endpoint lists its one connection, by the spans' id. */
 	@Test
 	void actuatorEndpointListsThePoolsConnections(@Autowired ReuseScenario scenario) throws Exception {

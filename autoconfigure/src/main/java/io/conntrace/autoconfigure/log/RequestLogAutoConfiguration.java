@@ -8,23 +8,43 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.ClientRequestObservationContext;
 
 /**
- * Auto-configuration of the opt-in one-line log per WebClient request ({@code conntrace.log.enabled}).
+ * Auto-configuration of the opt-in one-line log per request ({@code conntrace.log.enabled}) of WebClient and of
+ * the clients Boot builds from its request factory builder (RestClient, RestTemplate, HTTP service clients).
  * Boot registers the handler on the application's observation registry, so the line is written whether
  * spans are sampled, exported or not traced at all.
  */
 @AutoConfiguration
-@ConditionalOnClass({ ClientRequestObservationContext.class, HttpClient.class, ObservationHandler.class })
+@ConditionalOnClass({ HttpClient.class, ObservationHandler.class })
 @ConditionalOnBooleanProperty(name = "conntrace.enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = "conntrace.log.enabled")
 @EnableConfigurationProperties(LogProperties.class)
 public final class RequestLogAutoConfiguration {
 
-	@Bean
-	RequestLogHandler<ClientRequestObservationContext> conntraceRequestLogHandler(LogProperties properties) {
-		return RequestLogHandler.forWebClient(RequestLogHandler.slowerThanNanos(properties.getSlowerThan()));
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ClientRequestObservationContext.class)
+	static class WebClientConfiguration {
+
+		@Bean
+		RequestLogHandler<ClientRequestObservationContext> conntraceRequestLogHandler(LogProperties properties) {
+			return RequestLogHandler.forWebClient(RequestLogHandler.slowerThanNanos(properties.getSlowerThan()));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(org.springframework.http.client.observation.ClientRequestObservationContext.class)
+	static class RestClientConfiguration {
+
+		@Bean
+		RequestLogHandler<org.springframework.http.client.observation.ClientRequestObservationContext> conntraceRestClientRequestLogHandler(
+				LogProperties properties) {
+			return RequestLogHandler.forRestClient(RequestLogHandler.slowerThanNanos(properties.getSlowerThan()));
+		}
+
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.conntrace.autoconfigure.log;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 
@@ -12,6 +13,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.client.ClientHttpRequest;
+import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientRequestObservationContext;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -23,7 +26,8 @@ import org.springframework.web.reactive.function.client.ClientResponse;
  * </pre>
  * Keys are stable and values have no spaces, so grep and log pipelines can parse it. The path is the
  * URL's raw path: never its query, user-info or a header value. One handler per kind of request
- * observation: WebClient's, and a gateway's proxied calls.
+ * observation: WebClient's, RestClient's (RestTemplate and HTTP service clients share it), and a gateway's
+ * proxied calls.
  * @param <C> the kind of observation context
  */
 public final class RequestLogHandler<C extends Observation.Context> implements ObservationHandler<C> {
@@ -62,6 +66,12 @@ public final class RequestLogHandler<C extends Observation.Context> implements O
 
 	static RequestLogHandler<ClientRequestObservationContext> forWebClient(long slowerThanNanos) {
 		return new RequestLogHandler<>(ClientRequestObservationContext.class, new WebClientCalls(), slowerThanNanos);
+	}
+
+	static RequestLogHandler<org.springframework.http.client.observation.ClientRequestObservationContext> forRestClient(
+			long slowerThanNanos) {
+		return new RequestLogHandler<>(org.springframework.http.client.observation.ClientRequestObservationContext.class,
+				new RestClientCalls(), slowerThanNanos);
 	}
 
 	@Override
@@ -166,6 +176,35 @@ public final class RequestLogHandler<C extends Observation.Context> implements O
 		@Override
 		public boolean aborted(ClientRequestObservationContext context) {
 			return context.isAborted();
+		}
+
+	}
+
+	/** RestClient, RestTemplate and HTTP service clients: their request is the observation's carrier. */
+	private static final class RestClientCalls
+			implements Calls<org.springframework.http.client.observation.ClientRequestObservationContext> {
+
+		@Override
+		public @Nullable URI url(org.springframework.http.client.observation.ClientRequestObservationContext context) {
+			ClientHttpRequest request = context.getCarrier();
+			return (request != null) ? request.getURI() : null;
+		}
+
+		@Override
+		public String method(org.springframework.http.client.observation.ClientRequestObservationContext context) {
+			ClientHttpRequest request = context.getCarrier();
+			return (request != null) ? request.getMethod().name() : "";
+		}
+
+		@Override
+		public @Nullable Integer status(org.springframework.http.client.observation.ClientRequestObservationContext context) {
+			ClientHttpResponse response = context.getResponse();
+			try {
+				return (response != null) ? response.getStatusCode().value() : null;
+			}
+			catch (IOException ex) {
+				return null;
+			}
 		}
 
 	}

@@ -2,9 +2,9 @@ package io.conntrace.autoconfigure.pool;
 
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsProperties;
-import io.conntrace.autoconfigure.retry.RequestFailureDescriber;
 import io.conntrace.pool.PoolActivity;
 import io.conntrace.trace.ConnectionListener;
+import io.conntrace.trace.RequestFailureDescriber;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -15,11 +15,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
-import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Auto-configuration of the connection pool that Boot's reactive connector, and so every WebClient
@@ -31,8 +28,12 @@ import org.springframework.web.reactive.function.client.WebClient;
 @EnableConfigurationProperties({ PoolProperties.class, ConnectionMetricsProperties.class })
 public final class ConnectionPoolAutoConfiguration {
 
-	/** After Boot's own customizer (order 0), which sets the pool of its ReactorResourceFactory. */
-	static final int ORDER = 10;
+	/**
+	 * The order of conntrace's customizers of Boot's client builders: after Boot's own (order 0), which sets the
+	 * pool of its ReactorResourceFactory, and before an application's (unordered ones come last), which may
+	 * still choose another pool.
+	 */
+	public static final int ORDER = 10;
 
 	@Bean
 	ConntracePool conntracePool(PoolProperties properties, ObjectProvider<ConnectionProvider.MeterRegistrar> registrars,
@@ -57,16 +58,13 @@ public final class ConnectionPoolAutoConfiguration {
 		return (builder) -> builder.withHttpClientFactory(pool::newHttpClient);
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ WebClient.class, WebClientCustomizer.class })
-	static class SaturationConfiguration {
-
-		/** Run by conntrace's one WebClient filter, so a request pays for no filter of its own. */
-		@Bean
-		RequestFailureDescriber conntracePoolSaturation(ConntracePool pool, PoolActivity activity) {
-			return new PoolSaturation(pool, activity);
-		}
-
+	/**
+	 * Run on a request's final failure by conntrace's one WebClient filter (so a request pays for no filter of its
+	 * own) and by its blocking-call support.
+	 */
+	@Bean
+	RequestFailureDescriber conntracePoolSaturation(ConntracePool pool, PoolActivity activity) {
+		return new PoolSaturation(pool, activity);
 	}
 
 }

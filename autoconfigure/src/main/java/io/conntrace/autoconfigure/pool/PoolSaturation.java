@@ -3,22 +3,20 @@ package io.conntrace.autoconfigure.pool;
 import java.net.URI;
 import java.time.Duration;
 
-import io.conntrace.autoconfigure.retry.RequestFailureDescriber;
 import io.conntrace.pool.PoolActivity;
 import io.conntrace.pool.ServerActivity;
 import io.conntrace.trace.ConnectionInfo;
+import io.conntrace.trace.RequestFailureDescriber;
 import io.conntrace.trace.RequestServer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.resources.ConnectionPoolMetrics;
 
-import org.springframework.web.reactive.function.client.ClientRequest;
-import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 /**
- * Makes a request that failed because conntrace's pool was full explain itself (run by conntrace's
- * WebClient filter, {@link RequestFailureDescriber}). Reactor Netty's error
+ * Makes a request that failed because conntrace's pool was full explain itself (a
+ * {@link RequestFailureDescriber}, run by conntrace's WebClient filter and for blocking calls). Reactor Netty's error
  * says only "Pending acquire queue has reached its maximum size of 2" or that the acquire timed out: no
  * server, no pool, no limit, no way out. The error keeps its type and message and gains a suppressed
  * description naming the server, the pool, the limits in force with how much of each is used, how long
@@ -43,8 +41,7 @@ final class PoolSaturation implements RequestFailureDescriber {
 	}
 
 	@Override
-	public void describe(ClientRequest request, WebClientRequestException ex, long start) {
-		URI url = request.url();
+	public void describe(URI url, Throwable ex, long start) {
 		try {
 			Throwable poolError = Kind.poolError(ex);
 			Kind kind = (poolError != null) ? Kind.of(poolError) : null;

@@ -1,20 +1,15 @@
 package io.conntrace.autoconfigure.retry;
 
-import java.util.Set;
+import io.conntrace.trace.ResendRule;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 
 /**
- * Which requests conntrace may send again after a stale connection failed them, one rule for WebClient
- * and for the gateway's proxied calls.
+ * {@link ResendRule}, conntrace's one rule for which requests it may send again after a stale connection
+ * failed them, read off Spring's request types and {@code conntrace.retry.*}.
  */
 public final class SendAgain {
-
-	private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
-			HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
-
-	private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
 	private SendAgain() {
 	}
@@ -28,7 +23,17 @@ public final class SendAgain {
 	 * @return whether the request may be sent again
 	 */
 	public static boolean idempotent(HttpMethod method, HttpHeaders headers, RetryProperties properties) {
-		return IDEMPOTENT.contains(method) || properties.isNonIdempotent() || headers.containsHeader(IDEMPOTENCY_KEY);
+		return ResendRule.idempotent(method.name(), headers.containsHeader(ResendRule.IDEMPOTENCY_KEY),
+				properties.isNonIdempotent());
+	}
+
+	/**
+	 * Return the rule for clients that judge a request by its Reactor Netty form (blocking calls).
+	 * @param properties {@code conntrace.retry.*}
+	 * @return the rule
+	 */
+	public static ResendRule rule(RetryProperties properties) {
+		return ResendRule.of(properties.isEnabled(), properties.isNonIdempotent(), properties.isReplayBody());
 	}
 
 }

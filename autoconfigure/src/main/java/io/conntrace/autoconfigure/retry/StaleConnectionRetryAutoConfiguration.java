@@ -2,6 +2,7 @@ package io.conntrace.autoconfigure.retry;
 
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
 import io.conntrace.trace.ConnectionListener;
+import io.conntrace.trace.RequestFailureDescriber;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.ObjectProvider;

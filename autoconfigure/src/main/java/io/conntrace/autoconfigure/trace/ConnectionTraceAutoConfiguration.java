@@ -71,6 +71,12 @@ public final class ConnectionTraceAutoConfiguration {
 			return (builder) -> builder.withHttpClientCustomizer(tracing::apply);
 		}
 
+		@Bean
+		static ConnectorBuilderPostProcessor conntraceConnectorBuilderPostProcessor(
+				ObjectProvider<ConnectionTracing> tracing) {
+			return new ConnectorBuilderPostProcessor(tracing);
+		}
+
 	}
 
 }

@@ -3,10 +3,10 @@ package io.conntrace.autoconfigure.retry;
 import java.time.Duration;
 import java.util.Arrays;
 
+import io.conntrace.autoconfigure.trace.TracedApplications;
 import io.conntrace.autoconfigure.trace.TracedContext;
 import io.conntrace.trace.CountingServer;
 import io.conntrace.trace.SilentProxy;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.awaitility.Awaitility;
@@ -40,11 +40,7 @@ class SilentMiddleboxTests {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				Awaitility.await()
 					.atMost(Duration.ofSeconds(5))
-					.until(() -> registry.find("reactor.netty.connection.provider.idle.connections")
-						.gauges()
-						.stream()
-						.mapToDouble(Gauge::value)
-						.sum() == 1);
+					.until(() -> TracedApplications.idleConnections(registry) == 1);
 				proxy.silenceExistingConnections();
 				long start = System.nanoTime();
 				WebClientRequestException failure = catchThrowableOfType(WebClientRequestException.class,

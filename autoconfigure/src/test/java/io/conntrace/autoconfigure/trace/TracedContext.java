@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import brave.handler.MutableSpan;
 import brave.handler.SpanHandler;
 import brave.propagation.TraceContext;
+import io.conntrace.autoconfigure.imperative.ImperativeClientAutoConfiguration;
 import io.conntrace.autoconfigure.keepalive.KeepAliveAutoConfiguration;
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
 import io.conntrace.autoconfigure.pool.ConnectionPoolAutoConfiguration;
@@ -45,7 +46,8 @@ public final class TracedContext {
 	/** All of conntrace, as the starter brings it. */
 	public static final AutoConfigurations CONNTRACE = AutoConfigurations.of(ConnectionMetricsAutoConfiguration.class,
 			ConnectionPoolAutoConfiguration.class, KeepAliveAutoConfiguration.class,
-			ConnectionTraceAutoConfiguration.class, StaleConnectionRetryAutoConfiguration.class);
+			ConnectionTraceAutoConfiguration.class, StaleConnectionRetryAutoConfiguration.class,
+			ImperativeClientAutoConfiguration.class);
 
 	private TracedContext() {
 	}
@@ -76,6 +78,10 @@ public final class TracedContext {
 		public boolean end(TraceContext context, MutableSpan span, Cause cause) {
 			this.spans.add(span);
 			return true;
+		}
+
+		public List<MutableSpan> all() {
+			return List.copyOf(this.spans);
 		}
 
 		public List<MutableSpan> client() {

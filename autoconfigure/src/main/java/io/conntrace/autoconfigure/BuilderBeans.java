@@ -1,0 +1,37 @@
+package io.conntrace.autoconfigure;
+
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+
+/**
+ * Tells Boot's client builder beans, which conntrace customizes through Boot's own customizers, from an
+ * application's, which replace them and which those customizers never reach: by the configuration whose
+ * factory method made the bean.
+ */
+public final class BuilderBeans {
+
+	private BuilderBeans() {
+	}
+
+	/**
+	 * Return whether a bean was made by a factory method of one of the given configuration classes.
+	 * @param beanFactory the bean factory, {@code null} if unknown
+	 * @param beanName the bean's name
+	 * @param configurations the configuration classes' names (an auto-configuration's bean is named after its
+	 * class)
+	 * @return whether one of them made it
+	 */
+	public static boolean madeBy(@Nullable BeanFactory beanFactory, String beanName, Set<String> configurations) {
+		if (!(beanFactory instanceof ConfigurableListableBeanFactory listable)
+				|| !listable.containsBeanDefinition(beanName)) {
+			return false;
+		}
+		String factoryBean = listable.getBeanDefinition(beanName).getFactoryBeanName();
+		return factoryBean != null && configurations.contains(factoryBean);
+	}
+
+}

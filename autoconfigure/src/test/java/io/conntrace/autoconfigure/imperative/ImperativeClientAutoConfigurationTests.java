@@ -1,0 +1,236 @@
+package io.conntrace.autoconfigure.imperative;
+
+import java.util.List;
+
+import brave.handler.MutableSpan;
+import io.conntrace.autoconfigure.trace.TracedContext;
+import io.conntrace.autoconfigure.trace.TracedContext.CapturedSpans;
+import io.conntrace.trace.BlockingCalls;
+import io.conntrace.trace.CountingServer;
+import io.micrometer.observation.ObservationRegistry;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.ReactorClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.ReactorClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What conntrace does to the clients Boot builds from its request factory builder, and to builder beans an
+ * application declares itself: traced, or named in one line. Never silence.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ImperativeClientAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = TracedContext.runner()
+		.withConfiguration(AutoConfigurations.of(ImperativeHttpClientAutoConfiguration.class));
+
+	@Test
+	void bootsBuilderGetsConntracesCustomizerAndTheChoiceOfReactorNettyIsSaid(CapturedOutput output) {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(BlockingCalls.class);
+			assertThat(context).getBean(ClientHttpRequestFactoryBuilder.class)
+				.isInstanceOf(ReactorClientHttpRequestFactoryBuilder.class);
+			assertThat(context.getBeansOfType(ClientHttpRequestFactoryBuilderCustomizer.class))
+				.containsKey("conntraceClientHttpRequestFactoryBuilderCustomizer");
+			assertThat(output).contains("they run on Reactor Netty, picked from the class path")
+				.contains("spring.http.clients.imperative.factory=jdk");
+		});
+	}
+
+	@Test
+	void bootsBuilderOnAnotherClientIsNamedWithTheFix(CapturedOutput output) {
+		this.runner.withPropertyValues("spring.http.clients.imperative.factory=jdk").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(output).contains("RestClient, RestTemplate and HTTP service clients run on the JDK's HttpClient "
+					+ "(spring.http.clients.imperative.factory): conntrace sees Reactor Netty's connections only")
+				.doesNotContain("picked from the class path");
+		});
+	}
+
+	@Test
+	void tracesTheClientsOfBootsBuilder() throws Exception {
+		try (CountingServer server = CountingServer.http()) {
+			this.runner.run((context) -> assertTraced(context, context.getBean(ClientHttpRequestFactoryBuilder.class),
+					server));
+		}
+	}
+
+	@Test
+	void tracesAnApplicationsOwnReactorBuilderAndSaysItsPoolIsItsOwn(CapturedOutput output) throws Exception {
+		try (CountingServer server = CountingServer.http()) {
+			this.runner.withUserConfiguration(OwnReactorBuilder.class).run((context) -> {
+				assertThat(context).doesNotHaveBean("clientHttpRequestFactoryBuilder");
+				assertThat(output).contains("ClientHttpRequestFactoryBuilder bean 'ownBuilder'")
+					.contains("conntrace.pool.* and conntrace.keep-alive.* reach only Boot's own builder");
+				assertTraced(context, context.getBean(ClientHttpRequestFactoryBuilder.class), server);
+			});
+		}
+	}
+
+	@Test
+	void namesAnApplicationsOwnBuilderOnAnotherClientWithTheFix(CapturedOutput output) {
+		this.runner.withUserConfiguration(OwnJdkBuilder.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(output).contains("WARN")
+				.contains("conntrace cannot see the connections of the clients made from the "
+						+ "ClientHttpRequestFactoryBuilder bean 'ownBuilder': they run on the JDK's HttpClient")
+				.contains("ClientHttpRequestFactoryBuilder.reactor()");
+		});
+	}
+
+	@Test
+	void tracesAnApplicationsOwnReactorConnectorBuilder(CapturedOutput output) throws Exception {
+		try (CountingServer server = CountingServer.http()) {
+			this.runner.withUserConfiguration(OwnConnectorBuilder.class).run((context) -> {
+				assertThat(output).contains("ClientHttpConnectorBuilder bean 'ownConnectorBuilder'");
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				assertThat(client.get().uri(server.url("/")).retrieve().bodyToMono(String.class).block())
+					.isEqualTo("ok");
+				assertFacts(context, server);
+			});
+		}
+	}
+
+	@Test
+	void namesAnApplicationsOwnConnectorBuilderOnAnotherClient(CapturedOutput output) {
+		this.runner.withUserConfiguration(OwnJdkConnectorBuilder.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(output).contains("conntrace cannot see the connections of the WebClients built on the "
+					+ "ClientHttpConnectorBuilder bean 'ownConnectorBuilder'");
+		});
+	}
+
+	@Test
+	void aReactiveApplicationGetsBootsBuilderByBootsRuleWithEveryCustomizer() {
+		new ReactiveWebApplicationContextRunner().withConfiguration(TracedContext.BOOT)
+			.withConfiguration(TracedContext.CONNTRACE)
+			.withConfiguration(AutoConfigurations.of(ImperativeHttpClientAutoConfiguration.class))
+			.withUserConfiguration(CountingCustomizer.class)
+			.run((context) -> {
+				assertThat(context).getBean(ClientHttpRequestFactoryBuilder.class)
+					.isInstanceOf(ReactorClientHttpRequestFactoryBuilder.class);
+				assertThat(context.getBean(CountingCustomizer.class).customized).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void aReactiveApplicationsOwnBuilderWins() {
+		new ReactiveWebApplicationContextRunner().withConfiguration(TracedContext.BOOT)
+			.withConfiguration(TracedContext.CONNTRACE)
+			.withUserConfiguration(OwnJdkBuilder.class)
+			.run((context) -> assertThat(context).getBeanNames(ClientHttpRequestFactoryBuilder.class)
+				.containsExactly("ownBuilder"));
+	}
+
+	@Test
+	void backsOffWhenDisabled() {
+		this.runner.withPropertyValues("conntrace.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(BlockingCalls.class);
+			assertThat(context).doesNotHaveBean(RequestFactoryBuilderPostProcessor.class);
+			assertThat(context.getBeansOfType(ClientHttpRequestFactoryBuilderCustomizer.class)).isEmpty();
+		});
+	}
+
+	@Test
+	void backsOffWithoutReactorNetty() {
+		this.runner.withClassLoader(new FilteredClassLoader(reactor.netty.http.client.HttpClient.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(BlockingCalls.class);
+			});
+	}
+
+	private static void assertTraced(AssertableApplicationContext context, ClientHttpRequestFactoryBuilder<?> builder,
+			CountingServer server) {
+		ClientHttpRequestFactory factory = builder.build();
+		assertThat(factory).isInstanceOf(ReactorClientHttpRequestFactory.class);
+		RestClient client = RestClient.builder()
+			.requestFactory(factory)
+			.observationRegistry(context.getBean(ObservationRegistry.class))
+			.build();
+		assertThat(client.get().uri(server.url("/")).retrieve().body(String.class)).isEqualTo("ok");
+		assertFacts(context, server);
+	}
+
+	private static void assertFacts(AssertableApplicationContext context, CountingServer server) {
+		CapturedSpans spans = context.getBean(CapturedSpans.class);
+		Awaitility.await().until(() -> !spans.client().isEmpty());
+		List<MutableSpan> client = spans.client();
+		assertThat(client).hasSize(1);
+		assertThat(client.get(0).tag("conntrace.connection.reused")).isEqualTo("false");
+		assertThat(server.accepted()).isEqualTo(1);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnReactorBuilder {
+
+		@Bean
+		ClientHttpRequestFactoryBuilder<?> ownBuilder() {
+			return ClientHttpRequestFactoryBuilder.reactor();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnJdkBuilder {
+
+		@Bean
+		ClientHttpRequestFactoryBuilder<?> ownBuilder() {
+			return ClientHttpRequestFactoryBuilder.jdk();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnConnectorBuilder {
+
+		@Bean
+		ClientHttpConnectorBuilder<?> ownConnectorBuilder() {
+			return ClientHttpConnectorBuilder.reactor();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnJdkConnectorBuilder {
+
+		@Bean
+		ClientHttpConnectorBuilder<?> ownConnectorBuilder() {
+			return ClientHttpConnectorBuilder.jdk();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CountingCustomizer implements ClientHttpRequestFactoryBuilderCustomizer<ReactorClientHttpRequestFactoryBuilder> {
+
+		int customized;
+
+		@Override
+		public ReactorClientHttpRequestFactoryBuilder customize(ReactorClientHttpRequestFactoryBuilder builder) {
+			this.customized++;
+			return builder;
+		}
+
+	}
+
+}

@@ -1,0 +1,174 @@
+package io.conntrace.servlet;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import brave.handler.MutableSpan;
+import io.conntrace.autoconfigure.trace.TracedContext.CapturedSpans;
+import io.conntrace.servlet.ServletApp.CountingService;
+import io.conntrace.trace.CountingServer;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.restclient.RestTemplateBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.client.ReactorClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestTemplate;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Ground truth for the clients Boot builds from its request factory builder in a Spring MVC application: the spans
+ * saying {@code reused=false} must number the sockets the server accepted; measured times must match injected
+ * delays; pool limits must hold at the server.
+ */
+class RestClientGroundTruthTests {
+
+	@Test
+	void bootsRestClientRunsOnConntracesPoolThroughReactorNetty() throws Exception {
+		try (ConfigurableApplicationContext context = ServletApp.start()) {
+			RestClient.Builder builder = context.getBean(RestClient.Builder.class);
+			assertThat(context.getBean(org.springframework.http.client.ClientHttpRequestFactory.class))
+				.isInstanceOf(ReactorClientHttpRequestFactory.class);
+			assertThat(builder).isNotNull();
+		}
+	}
+
+	@Test
+	void sequentialCallsOpenAsManyConnectionsAsTheirSpansSay() throws Exception {
+		try (CountingServer server = CountingServer.http(); ConfigurableApplicationContext context = ServletApp.start()) {
+			RestClient client = context.getBean(RestClient.Builder.class).build();
+			for (int i = 0; i < 20; i++) {
+				assertThat(client.get().uri(server.url("/")).retrieve().body(String.class)).isEqualTo("ok");
+			}
+			List<MutableSpan> spans = Spans.client(context.getBean(CapturedSpans.class), 20);
+			assertThat(spans).hasSize(20);
+			report("restclient http sequential", server, spans);
+			assertThat(Spans.newConnections(spans)).isEqualTo(server.accepted());
+		}
+	}
+
+	@Test
+	void concurrentHttpsCallsOpenAsManyConnectionsAsTheirSpansSayEachWithItsHandshake() throws Exception {
+		try (CountingServer server = CountingServer.https();
+				ConfigurableApplicationContext context = ServletApp.start(trusting(server))) {
+			RestClient client = context.getBean(RestClient.Builder.class).build();
+			String url = server.url("/").replace("127.0.0.1", "localhost");
+			assertThat(Callers.run(8, 40, () -> client.get().uri(url).retrieve().body(String.class)))
+				.extracting(Callers.Outcome::value)
+				.containsOnly("ok");
+			List<MutableSpan> spans = Spans.client(context.getBean(CapturedSpans.class), 40);
+			assertThat(spans).hasSize(40);
+			report("restclient https 8 threads", server, spans);
+			assertThat(Spans.newConnections(spans)).isEqualTo(server.accepted());
+			for (MutableSpan span : spans) {
+				if (!Spans.reused(span)) {
+					assertThat(Spans.millis(span, "conntrace.tls_ms")).isPositive();
+					assertThat(span.tag("tls.protocol.version")).isNotNull();
+				}
+				else {
+					assertThat(span.tag("conntrace.tls_ms")).isNull();
+				}
+			}
+		}
+	}
+
+	@Test
+	void aCallAfterAPauseReusesItsConnectionAndSaysHowLongItSatIdle() throws Exception {
+		try (CountingServer server = CountingServer.http(); ConfigurableApplicationContext context = ServletApp.start()) {
+			RestClient client = context.getBean(RestClient.Builder.class).build();
+			CapturedSpans captured = context.getBean(CapturedSpans.class);
+			assertThat(client.get().uri(server.url("/")).retrieve().body(String.class)).isEqualTo("ok");
+			// The injected idle time, which the span must report: the connection went back as the call returned.
+			Thread.sleep(400);
+			assertThat(client.get().uri(server.url("/")).retrieve().body(String.class)).isEqualTo("ok");
+			MutableSpan second = Spans.client(captured, 2).get(1);
+			assertThat(Spans.reused(second)).isTrue();
+			assertThat(Spans.millis(second, "conntrace.connection.idle_ms")).isCloseTo(400, within(80.0));
+			System.out.printf("restclient after a 400 ms pause: reused, idle_ms=%s%n", second.tag("conntrace.connection.idle_ms"));
+			assertThat(server.accepted()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void maxConnectionsHoldsAtTheServer() throws Exception {
+		try (CountingServer server = CountingServer.http();
+				ConfigurableApplicationContext context = ServletApp.start("conntrace.pool.max-connections=2")) {
+			RestClient client = context.getBean(RestClient.Builder.class).build();
+			assertThat(Callers.run(8, 8, () -> client.get().uri(server.url("/slow?ms=300")).retrieve().body(String.class)))
+				.extracting(Callers.Outcome::value)
+				.containsOnly("slow");
+			List<MutableSpan> spans = Spans.client(context.getBean(CapturedSpans.class), 8);
+			System.out.printf("restclient max-connections=2, 8 concurrent slow calls: %d sockets accepted%n",
+					server.accepted());
+			assertThat(server.accepted()).isLessThanOrEqualTo(2);
+			assertThat(Spans.newConnections(spans)).isEqualTo(server.accepted());
+			// Six calls queued for a connection: their wait is on their spans.
+			assertThat(spans.stream().filter((span) -> Spans.millis(span, "conntrace.pool.wait_ms") > 100)).hasSizeGreaterThanOrEqualTo(4);
+		}
+	}
+
+	@Test
+	void anHttpServiceClientAndARestTemplateCarryTheFactsToo() throws Exception {
+		try (CountingServer server = CountingServer.http();
+				ConfigurableApplicationContext context = ServletApp
+					.start("spring.http.serviceclient.counting.base-url=" + server.url(""))) {
+			CountingService service = context.getBean(CountingService.class);
+			RestTemplate template = context.getBean(RestTemplateBuilder.class).build();
+			for (int i = 0; i < 10; i++) {
+				assertThat(service.root()).isEqualTo("ok");
+				assertThat(template.getForObject(server.url("/"), String.class)).isEqualTo("ok");
+			}
+			List<MutableSpan> spans = Spans.client(context.getBean(CapturedSpans.class), 20);
+			assertThat(spans).hasSize(20);
+			report("service interface and resttemplate", server, spans);
+			assertThat(spans).allSatisfy((span) -> assertThat(span.tag("conntrace.connection.id")).isNotNull());
+			assertThat(Spans.newConnections(spans)).isEqualTo(server.accepted());
+		}
+	}
+
+	/**
+	 * Reactor Netty keys its pools on the client's settings as well as the server: Boot's WebClient and RestClient
+	 * differ (Spring's RestClient defaults ask for compressed responses), so each has its own connections to a
+	 * server, as without conntrace, both under conntrace's limits.
+	 */
+	@Test
+	void webClientAndRestClientEachKeepTheirOwnConnectionsToAServer() throws Exception {
+		try (CountingServer server = CountingServer.http(); ConfigurableApplicationContext context = ServletApp.start()) {
+			RestClient restClient = context.getBean(RestClient.Builder.class).build();
+			WebClient webClient = context.getBean(WebClient.Builder.class).build();
+			for (int i = 0; i < 3; i++) {
+				assertThat(restClient.get().uri(server.url("/")).retrieve().body(String.class)).isEqualTo("ok");
+				assertThat(webClient.get().uri(server.url("/")).retrieve().bodyToMono(String.class).block())
+					.isEqualTo("ok");
+			}
+			List<MutableSpan> spans = Spans.client(context.getBean(CapturedSpans.class), 6);
+			report("webclient and restclient alternating", server, spans);
+			assertThat(Spans.newConnections(spans)).isEqualTo(server.accepted()).isEqualTo(2);
+			// The calls ran one after the other, so their spans finished in that order: RestClient's, then WebClient's.
+			List<String> ids = spans.stream().map((span) -> span.tag("conntrace.connection.id")).toList();
+			assertThat(List.of(ids.get(0), ids.get(2), ids.get(4))).containsOnly(ids.get(0));
+			assertThat(List.of(ids.get(1), ids.get(3), ids.get(5))).containsOnly(ids.get(1));
+			assertThat(ids.get(0)).isNotEqualTo(ids.get(1));
+		}
+	}
+
+	private static void report(String mode, CountingServer server, List<MutableSpan> spans) {
+		System.out.printf("%s: %d spans, %d say reused=false, server accepted %d%n", mode, spans.size(),
+				Spans.newConnections(spans), server.accepted());
+	}
+
+	/** Trusts a TLS server's self-signed certificate as a user would: an SSL bundle. */
+	static String[] trusting(CountingServer server) throws IOException {
+		Path trusted = Files.createTempFile("servlet-tests-trust", ".pem");
+		trusted.toFile().deleteOnExit();
+		Files.writeString(trusted, Files.readString(server.certificate().toPath()));
+		return new String[] { "spring.ssl.bundle.pem.test.truststore.certificate=file:" + trusted.toAbsolutePath(),
+				"spring.http.clients.ssl.bundle=test" };
+	}
+
+}
