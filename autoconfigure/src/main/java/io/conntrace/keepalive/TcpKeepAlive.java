@@ -14,6 +14,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import jdk.net.ExtendedSocketOptions;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.ChannelPipelineConfigurer;
 import reactor.netty.http.client.HttpClient;
 import reactor.util.Logger;
@@ -90,12 +91,36 @@ public final class TcpKeepAlive {
 	 * @return the configured client
 	 */
 	public HttpClient apply(HttpClient client) {
-		HttpClient configured = client.option(ChannelOption.SO_KEEPALIVE, this.enabled);
+		HttpClient configured = applySocketOption(client);
 		return this.enabled ? configured.doOnChannelInit(this.probes) : configured;
+	}
+
+	/**
+	 * Return a copy of the client with {@code SO_KEEPALIVE} set, the probe settings left to {@link #probes()}. For
+	 * a caller that runs one channel-init hook of its own on every client ({@code ConnectionTracing}'s): Reactor
+	 * Netty keys its pools on a client's channel-init hooks, and two hooks make a new composite, so a pool, per
+	 * client.
+	 * @param client the client
+	 * @return the configured client
+	 */
+	public HttpClient applySocketOption(HttpClient client) {
+		return client.option(ChannelOption.SO_KEEPALIVE, this.enabled);
+	}
+
+	/**
+	 * Return what sets the probe settings on a new channel, one instance per settings.
+	 * @return the hook, {@code null} when keep-alive is off
+	 */
+	public @Nullable ChannelPipelineConfigurer probes() {
+		return this.enabled ? this.probes : null;
 	}
 
 	private void setProbes(Channel channel) {
 		try {
+			// Only where keep-alive is on: the hook runs on every client conntrace instruments, conntrace's or not.
+			if (!Boolean.TRUE.equals(channel.config().getOption(ChannelOption.SO_KEEPALIVE))) {
+				return;
+			}
 			if (channel instanceof NioSocketChannel) {
 				setNio(channel, ExtendedSocketOptions.TCP_KEEPIDLE, this.idleSeconds);
 				setNio(channel, ExtendedSocketOptions.TCP_KEEPINTERVAL, this.intervalSeconds);

@@ -67,10 +67,6 @@ public final class ServerActivity {
 		return held.stream().map(Held::connection).toList();
 	}
 
-	private static final Comparator<ConnectionPoolMetrics> FULLEST = Comparator
-		.comparingInt(ConnectionPoolMetrics::pendingAcquireSize)
-		.thenComparingInt(ConnectionPoolMetrics::acquiredSize);
-
 	private record Held(ConnectionInfo connection, long nanos) {
 	}
 
@@ -79,21 +75,21 @@ public final class ServerActivity {
 
 	/**
 	 * Reactor Netty's gauges of the named pool's connections to this server, {@code null} until that pool
-	 * registered them. Reactor Netty keeps the connections of clients whose settings differ (WebClient's and
-	 * RestClient's) in separate pools under one name: then the fullest, by requests waiting and then by
-	 * connections in use, which is the one a request it turned away was asking.
+	 * registered them. Reactor Netty keeps the connections of clients whose settings differ in separate pools
+	 * under one name; with more than one, which of them a request used cannot be told: {@code null}.
 	 * @param poolName the pool's name
 	 */
 	public @Nullable ConnectionPoolMetrics connectionPool(String poolName) {
-		ConnectionPoolMetrics fullest = null;
+		ConnectionPoolMetrics found = null;
 		for (Registered pool : this.pools.values()) {
-			ConnectionPoolMetrics metrics = pool.metrics();
-			if (pool.name().equals(poolName) && !(metrics instanceof HttpConnectionPoolMetrics)
-					&& (fullest == null || FULLEST.compare(metrics, fullest) > 0)) {
-				fullest = metrics;
+			if (pool.name().equals(poolName) && !(pool.metrics() instanceof HttpConnectionPoolMetrics)) {
+				if (found != null) {
+					return null;
+				}
+				found = pool.metrics();
 			}
 		}
-		return fullest;
+		return found;
 	}
 
 	/** Reactor Netty's gauges of every pool's connections to this server (HTTP/2 stream pools aside). */

@@ -35,8 +35,8 @@ import reactor.util.context.Context;
  * another connection when the {@link ResendRule} allows it: a new subscription of Reactor Netty's connect,
  * which writes the request again; its span says so;</li>
  * <li>on a final failure, the connection it ran on and what the {@link RequestFailureDescriber}s add, as
- * suppressed exceptions of the client's error (a new instance per failure in Reactor Netty and its pool),
- * which the caller gets as the cause of its I/O error.</li>
+ * suppressed exceptions of the client's error, when that is one made for this failure (an I/O error, the
+ * pool's acquire errors), which the caller finds among the causes of its own error.</li>
  * </ul>
  * Create it once per application.
  */
@@ -78,16 +78,37 @@ public final class BlockingCalls implements Function<Mono<? extends Connection>,
 		return new Call(connect, this);
 	}
 
-	/** The request's context with the caller's observation, where it has none of its own. */
+	/**
+	 * The request's context with the caller's observation of it: the one already there (automatic context
+	 * propagation copies the thread's), else the thread's current one; never one that observes no request sent
+	 * to a server, such as the server's own request around the call, which a client without an observation of
+	 * its own would otherwise hand its facts to.
+	 */
 	private Context withCallerObservation(Context context) {
-		if (context.hasKey(ObservationThreadLocalAccessor.KEY)) {
-			return context;
+		Object propagated = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+		if (propagated != null) {
+			return isCall(propagated) ? context : context.delete(ObservationThreadLocalAccessor.KEY);
 		}
 		Observation current = this.registry.getCurrentObservation();
-		if (current == null || current.isNoop() || !(current.getContext() instanceof RequestReplySenderContext)) {
-			return context;
+		return isCall(current) ? context.put(ObservationThreadLocalAccessor.KEY, current) : context;
+	}
+
+	private static boolean isCall(@Nullable Object observation) {
+		return observation instanceof Observation call && !call.isNoop()
+				&& call.getContext() instanceof RequestReplySenderContext;
+	}
+
+	/**
+	 * Whether conntrace may add its descriptions to the error: the client's I/O errors and the pool's acquire
+	 * errors are new for each failure, so what is added stays with this request; a shared instance would carry
+	 * one request's facts to the next.
+	 */
+	private static boolean ownsItsFailure(Throwable error) {
+		if (error instanceof java.io.IOException) {
+			return true;
 		}
-		return context.put(ObservationThreadLocalAccessor.KEY, current);
+		String name = error.getClass().getSimpleName();
+		return name.equals("PoolAcquirePendingLimitException") || name.equals("PoolAcquireTimeoutException");
 	}
 
 	/** Whether a request that failed on a stale connection is sent again; the failure is told and counted. */
@@ -218,12 +239,15 @@ public final class BlockingCalls implements Function<Mono<? extends Connection>,
 		protected void failing(Throwable error, boolean afterResend) {
 			try {
 				Guard.check(Hook.CALL);
+				if (this.first != null) {
+					this.first.detach();
+				}
+				if (!ownsItsFailure(error)) {
+					return;
+				}
 				RequestAttempts attempts = afterResend ? this.retry : this.first;
 				if (attempts != null) {
 					StaleConnections.describeFailure(error, attempts, afterResend);
-				}
-				if (this.first != null) {
-					this.first.detach();
 				}
 				this.call.calls.describe(this.call, error, this.startNanos);
 			}

@@ -50,7 +50,7 @@ public final class ConnectionTracing {
 	/** Marks a client (and so each of its channels) as instrumented, so instrumenting twice is harmless. */
 	private static final AttributeKey<Boolean> INSTRUMENTED = AttributeKey.valueOf("conntrace.instrumented");
 
-	private static final ConnectionTracing DEFAULT = new ConnectionTracing(ConnectionListener.NONE, true, true);
+	private static final ConnectionTracing DEFAULT = new ConnectionTracing(ConnectionListener.NONE, true, true, null);
 
 	private static final Logger logger = Loggers.getLogger(ConnectionTracing.class);
 
@@ -98,9 +98,12 @@ public final class ConnectionTracing {
 
 	private final AcquireWatch waitsUntimed;
 
-	private ConnectionTracing(ConnectionListener listener, boolean spans, boolean keepCancelledDials) {
-		this.channelInit = (observer, channel, remoteAddress) -> dialFor(observer,
-				init(channel, remoteAddress, listener));
+	private ConnectionTracing(ConnectionListener listener, boolean spans, boolean keepCancelledDials,
+			@Nullable ChannelPipelineConfigurer onNewChannel) {
+		this.channelInit = (onNewChannel != null) ? (observer, channel, remoteAddress) -> {
+			dialFor(observer, init(channel, remoteAddress, listener));
+			onNewChannel.onChannelInit(observer, channel, remoteAddress);
+		} : (observer, channel, remoteAddress) -> dialFor(observer, init(channel, remoteAddress, listener));
 		this.observer = new ConnectionTraceObserver(listener, spans, keepCancelledDials);
 		this.waitsTimed = new AcquireWatch(true, listener, spans);
 		this.waitsUntimed = new AcquireWatch(false, listener, spans);
@@ -114,7 +117,7 @@ public final class ConnectionTracing {
 	 * @return a new instance; keep it for the life of the application
 	 */
 	public static ConnectionTracing create(ConnectionListener listener, boolean spans) {
-		return new ConnectionTracing(listener, spans, true);
+		return new ConnectionTracing(listener, spans, true, null);
 	}
 
 	/**
@@ -126,7 +129,25 @@ public final class ConnectionTracing {
 	 * @return a new instance; keep it for the life of the application
 	 */
 	public static ConnectionTracing create(ConnectionListener listener, boolean spans, boolean keepCancelledDials) {
-		return new ConnectionTracing(listener, spans, keepCancelledDials);
+		return new ConnectionTracing(listener, spans, keepCancelledDials, null);
+	}
+
+	/**
+	 * Return an instance that also runs the given hook on each new channel, inside its own channel-init hook.
+	 * Reactor Netty keys its pools on a client's channel-init hooks, and a client given two gets a composite of
+	 * its own, so a pool of its own: clients built one by one (a RestClient each) would not share their
+	 * connections. With the hook inside conntrace's one, every client instrumented here keys alike.
+	 * @param listener receives every request's and connection's facts, for example to record metrics
+	 * @param spans whether to write the facts onto request observations
+	 * @param keepCancelledDials whether a connection opened for a request that was cancelled before it got
+	 * it goes into the pool for the next request (HTTP/1.1; Reactor Netty alone closes it)
+	 * @param onNewChannel run after conntrace's own work on each new channel, for example
+	 * {@code TcpKeepAlive.probes()}; {@code null} for none
+	 * @return a new instance; keep it for the life of the application
+	 */
+	public static ConnectionTracing create(ConnectionListener listener, boolean spans, boolean keepCancelledDials,
+			@Nullable ChannelPipelineConfigurer onNewChannel) {
+		return new ConnectionTracing(listener, spans, keepCancelledDials, onNewChannel);
 	}
 
 	/**
@@ -193,7 +214,9 @@ public final class ConnectionTracing {
 	/**
 	 * Return a copy of the given client instrumented by this instance for callers that block on each request
 	 * inside their own observation's scope (Spring's {@code RestClient} and {@code RestTemplate} over
-	 * {@code ReactorClientHttpRequestFactory}): see {@link BlockingCalls}. Apply it once to a client.
+	 * {@code ReactorClientHttpRequestFactory}): see {@link BlockingCalls}. Apply it once to a client: a client
+	 * attribute that would mark it done would also part its connections from other clients' in Reactor Netty's
+	 * pools, which are keyed on the attributes.
 	 * @param client the client to instrument, with all its own settings
 	 * @param calls what blocking callers get: their observation found, the stale retry, failure descriptions
 	 * @return the instrumented client

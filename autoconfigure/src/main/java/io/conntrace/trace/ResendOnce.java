@@ -40,7 +40,8 @@ public abstract class ResendOnce<T> implements CoreSubscriber<T>, Subscription {
 	}
 
 	/**
-	 * Decide, on the first attempt's failure, whether to send the request again. Must not throw.
+	 * Decide, on the first attempt's failure, whether to send the request again. What it throws counts as a
+	 * {@code null}; the second attempt's source must not throw when subscribed (defer what could).
 	 * @param error the first attempt's error
 	 * @return the second attempt, {@code null} to fail with the error
 	 */
@@ -81,7 +82,14 @@ public abstract class ResendOnce<T> implements CoreSubscriber<T>, Subscription {
 	@Override
 	public final void onError(Throwable error) {
 		if (!this.resent && !this.cancelled) {
-			Again<T> again = resendAfter(error);
+			Again<T> again;
+			try {
+				again = resendAfter(error);
+			}
+			catch (Throwable ex) {
+				// Whatever went wrong deciding, the caller gets the request's own error.
+				again = null;
+			}
 			if (again != null) {
 				this.resent = true;
 				again.source().subscribe(new Second<>(this, again.context()));

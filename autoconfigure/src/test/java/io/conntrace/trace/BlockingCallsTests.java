@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import brave.handler.MutableSpan;
 import io.micrometer.observation.Observation;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.micrometer.observation.transport.RequestReplyReceiverContext;
 import io.micrometer.observation.transport.RequestReplySenderContext;
 import ch.qos.logback.classic.Level;
@@ -19,6 +20,7 @@ import reactor.netty.ConnectionObserver;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.util.context.Context;
 
 import org.slf4j.LoggerFactory;
 
@@ -125,6 +127,16 @@ class BlockingCallsTests {
 				.isEqualTo("stale-connection");
 		}
 		try (CountingServer server = CountingServer.http()) {
+			RestClient client = client(ResendRule.of(true, false, false));
+			assertThat(client.put().uri(server.url("/echo-body")).body("one").retrieve().body(String.class))
+				.isEqualTo("one");
+			awaitReleased(1);
+			assertThat(catchThrowableOfType(ResourceAccessException.class,
+					() -> client.put().uri(server.url("/echo-body")).body("two").retrieve().body(String.class)))
+				.isNotNull();
+			assertThat(server.accepted()).isEqualTo(1);
+		}
+		try (CountingServer server = CountingServer.http()) {
 			RestClient client = client(ResendRule.of(true, false, true));
 			assertThat(client.put().uri(server.url("/echo-body")).body("one").retrieve().body(String.class))
 				.isEqualTo("one");
@@ -133,7 +145,7 @@ class BlockingCallsTests {
 			assertThat(client.put().uri(server.url("/echo-body")).body("two").retrieve().body(String.class))
 				.isEqualTo("two");
 			assertThat(server.accepted()).isEqualTo(2);
-			assertThat(SpanAssertions.tag(this.spans.clientSpans(4).get(3), ConnectionSpanAttributes.RETRY))
+			assertThat(SpanAssertions.tag(this.spans.clientSpans(6).get(5), ConnectionSpanAttributes.RETRY))
 				.isEqualTo("stale-connection");
 		}
 	}
@@ -147,17 +159,25 @@ class BlockingCallsTests {
 			Observation client = observation(new RequestReplySenderContext<Object, Object>((carrier, key, value) -> {
 			}));
 			Observation around = observation(new RequestReplyReceiverContext<Object, Object>((carrier, key) -> null));
+			Observation propagated = observation(new RequestReplyReceiverContext<Object, Object>((carrier, key) -> null));
 			for (Observation observation : List.of(client, around)) {
 				try (Observation.Scope scope = observation.openScope()) {
 					// A plain Reactor Netty caller blocking inside its observation's scope, as RestClient does.
-					assertThat(httpClient.get().uri(server.url("/")).responseContent().aggregate().asString().block())
-						.isEqualTo("ok");
+					assertThat(get(httpClient, server, Context.empty())).isEqualTo("ok");
 				}
 				observation.stop();
 			}
+			// Automatic context propagation copies the thread's observation into the request's context.
+			assertThat(get(httpClient, server, Context.of(ObservationThreadLocalAccessor.KEY, propagated))).isEqualTo("ok");
+			propagated.stop();
 			assertThat((Object) client.getContext().get(RequestFacts.KEY)).isNotNull();
 			assertThat((Object) around.getContext().get(RequestFacts.KEY)).isNull();
+			assertThat((Object) propagated.getContext().get(RequestFacts.KEY)).isNull();
 		}
+	}
+
+	private static String get(HttpClient httpClient, CountingServer server, Context context) {
+		return httpClient.get().uri(server.url("/")).responseContent().aggregate().asString().contextWrite(context).block();
 	}
 
 	private Observation observation(Observation.Context context) {

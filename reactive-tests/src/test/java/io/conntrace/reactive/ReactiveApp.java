@@ -1,9 +1,13 @@
 package io.conntrace.reactive;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import io.conntrace.autoconfigure.trace.TracedApplications;
 import io.conntrace.autoconfigure.trace.TracedContext.CapturedSpans;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.http.client.ReactorClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.service.annotation.GetExchange;
@@ -21,6 +25,25 @@ public class ReactiveApp {
 	@Bean
 	CapturedSpans capturedSpans() {
 		return new CapturedSpans();
+	}
+
+	/** An application's own customizer, which Boot alone would not apply in a reactive application. */
+	@Bean
+	CountingCustomizer countingCustomizer() {
+		return new CountingCustomizer();
+	}
+
+	static final class CountingCustomizer
+			implements ClientHttpRequestFactoryBuilderCustomizer<ReactorClientHttpRequestFactoryBuilder> {
+
+		final AtomicInteger customized = new AtomicInteger();
+
+		@Override
+		public ReactorClientHttpRequestFactoryBuilder customize(ReactorClientHttpRequestFactoryBuilder builder) {
+			this.customized.incrementAndGet();
+			return builder;
+		}
+
 	}
 
 	static ConfigurableApplicationContext start(String... properties) {

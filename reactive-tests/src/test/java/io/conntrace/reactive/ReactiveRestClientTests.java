@@ -30,6 +30,8 @@ class ReactiveRestClientTests {
 				ConfigurableApplicationContext context = ReactiveApp
 					.start("spring.http.serviceclient.counting.base-url=" + server.url(""))) {
 			assertThat(context).isInstanceOf(ReactiveWebApplicationContext.class);
+			// Boot's rule, with every customizer: the application's own ran on the one builder.
+			assertThat(context.getBean(ReactiveApp.CountingCustomizer.class).customized).hasValue(1);
 			RestClient client = context.getBean(RestClient.Builder.class).build();
 			CountingService service = context.getBean(CountingService.class);
 			for (int i = 0; i < 10; i++) {

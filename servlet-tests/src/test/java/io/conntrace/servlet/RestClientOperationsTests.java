@@ -15,7 +15,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,8 +59,6 @@ class RestClientOperationsTests {
 				ConfigurableApplicationContext context = ServletApp.start("conntrace.pool.max-connections=1",
 						"conntrace.pool.pending-acquire-max-count=1")) {
 			RestClient client = context.getBean(RestClient.Builder.class).build();
-			// WebClient's own pool to the server, idle: the description must come from RestClient's, the full one.
-			context.getBean(WebClient.Builder.class).build().get().uri(server.url("/")).retrieve().toBodilessEntity().block();
 			List<Throwable> failures = Callers
 				.run(3, 3, () -> client.get().uri(server.url("/slow?ms=1000")).retrieve().body(String.class))
 				.stream()

@@ -75,7 +75,8 @@ public final class GatewayConnectionAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(TcpKeepAlive.class)
 	HttpClientCustomizer conntraceGatewayKeepAliveHttpClientCustomizer(TcpKeepAlive keepAlive) {
-		return keepAlive::apply;
+		// The probe settings come with conntrace's channel-init hook, on the gateway's instrumented client.
+		return keepAlive::applySocketOption;
 	}
 
 	/** conntrace's log line for the gateway's proxied calls, beside the one for WebClient requests. */

@@ -24,14 +24,19 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.JdkClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.ReactorClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientsProperties;
+import org.springframework.boot.thread.Threading;
 import org.springframework.boot.util.LambdaSafe;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * Auto-configuration of conntrace for the clients Boot builds from its {@link ClientHttpRequestFactoryBuilder}
@@ -63,15 +68,24 @@ public final class ImperativeClientAutoConfiguration {
 
 	/**
 	 * As conntrace's connector customizer for WebClient: in the same order, so an application's own customizer
-	 * (later by default) can still choose another pool.
+	 * (later by default) can still choose another pool. On the event loops of Boot's {@code ReactorResourceFactory},
+	 * as Boot's WebClient: Reactor Netty keys its pools on them, so WebClient's and RestClient's calls to a server
+	 * share one pool and its limits (with Boot's defaults these are Reactor Netty's global loops, which the
+	 * client would run on without conntrace).
 	 */
 	@Bean
 	@Order(ConnectionPoolAutoConfiguration.ORDER)
 	ClientHttpRequestFactoryBuilderCustomizer<ReactorClientHttpRequestFactoryBuilder> conntraceClientHttpRequestFactoryBuilderCustomizer(
-			ConntracePool pool, TcpKeepAlive keepAlive, ConnectionTracing tracing, BlockingCalls calls) {
-		return (builder) -> builder.withHttpClientFactory(() -> HttpClient.create(pool.provider()))
-			.withHttpClientCustomizer(keepAlive::apply)
-			.withHttpClientCustomizer((client) -> tracing.apply(client, calls));
+			ConntracePool pool, TcpKeepAlive keepAlive, ConnectionTracing tracing, BlockingCalls calls,
+			ObjectProvider<ReactorResourceFactory> resources) {
+		return (builder) -> {
+			ReactorResourceFactory resourceFactory = resources.getIfAvailable();
+			ReactorClientHttpRequestFactoryBuilder onLoops = (resourceFactory != null)
+					? builder.withReactorResourceFactory(resourceFactory) : builder;
+			return onLoops.withHttpClientFactory(() -> HttpClient.create(pool.provider()))
+				.withHttpClientCustomizer(keepAlive::applySocketOption)
+				.withHttpClientCustomizer((client) -> tracing.apply(client, calls));
+		};
 	}
 
 	@Bean
@@ -83,21 +97,27 @@ public final class ImperativeClientAutoConfiguration {
 
 	/**
 	 * Boot makes its builder, and applies the customizers, only outside reactive web applications; a RestClient
-	 * there gets a builder detected from the class path with no customizer. This is Boot's builder by Boot's own
-	 * rule ({@code spring.http.clients.imperative.factory}, else detection), with every customizer applied.
+	 * or HTTP service client there gets a builder detected from the class path with no customizer. This is
+	 * Boot's builder by Boot's own rule ({@code spring.http.clients.imperative.factory}, else detection; the
+	 * JDK's client on virtual threads when they are on), with every customizer applied, made where Boot's
+	 * RestClient support is.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnClass(name = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
 	static class ReactiveApplicationConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
 		ClientHttpRequestFactoryBuilder<?> conntraceClientHttpRequestFactoryBuilder(ResourceLoader resourceLoader,
-				ImperativeHttpClientsProperties properties,
+				Environment environment, ImperativeHttpClientsProperties properties,
 				ObjectProvider<ClientHttpRequestFactoryBuilderCustomizer<?>> customizers) {
 			ClientHttpRequestFactoryBuilder<?> builder = (properties.getFactory() != null)
 					? RequestFactories.builder(properties.getFactory())
 					: ClientHttpRequestFactoryBuilder.detect(resourceLoader.getClassLoader());
+			if (builder instanceof JdkClientHttpRequestFactoryBuilder jdk && Threading.VIRTUAL.isActive(environment)) {
+				builder = jdk.withExecutor(new VirtualThreadTaskExecutor("httpclient-"));
+			}
 			return customize(builder, customizers.orderedStream().toList());
 		}
 

@@ -31,10 +31,13 @@ final class RequestFactoryBuilderPostProcessor implements BeanPostProcessor, Bea
 
 	private static final Log logger = LogFactory.getLog(ImperativeClientAutoConfiguration.class);
 
-	/** The configurations whose builder beans conntrace's customizer reaches: Boot's, and conntrace's in its place. */
-	private static final Set<String> AUTO_CONFIGURATIONS = Set.of(
-			"org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration",
-			ImperativeClientAutoConfiguration.ReactiveApplicationConfiguration.class.getName());
+	/** Boot's builder, which conntrace's customizer reaches. */
+	private static final Set<String> BOOT_CONFIGURATION = Set
+		.of("org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration");
+
+	/** conntrace's builder in Boot's place, in a reactive application. */
+	private static final Set<String> REACTIVE_CONFIGURATION = Set
+		.of(ImperativeClientAutoConfiguration.ReactiveApplicationConfiguration.class.getName());
 
 	private static final String PROPERTY = "spring.http.clients.imperative.factory";
 
@@ -63,8 +66,13 @@ final class RequestFactoryBuilderPostProcessor implements BeanPostProcessor, Bea
 		if (!(bean instanceof ClientHttpRequestFactoryBuilder<?> builder)) {
 			return bean;
 		}
-		if (BuilderBeans.madeBy(this.beanFactory, beanName, AUTO_CONFIGURATIONS)) {
-			tellChoice(builder);
+		if (BuilderBeans.madeBy(this.beanFactory, beanName, BOOT_CONFIGURATION)) {
+			tellChoice(builder, true);
+			return bean;
+		}
+		if (BuilderBeans.madeBy(this.beanFactory, beanName, REACTIVE_CONFIGURATION)) {
+			// Reactor Netty is what a WebFlux application on Netty had already: no choice to tell about.
+			tellChoice(builder, false);
 			return bean;
 		}
 		if (builder instanceof ReactorClientHttpRequestFactoryBuilder reactor) {
@@ -83,11 +91,15 @@ final class RequestFactoryBuilderPostProcessor implements BeanPostProcessor, Bea
 		return bean;
 	}
 
-	private void tellChoice(ClientHttpRequestFactoryBuilder<?> builder) {
+	/**
+	 * @param jdkBefore whether the application may have had the JDK's client before the starter brought Reactor
+	 * Netty (a servlet or non-web application)
+	 */
+	private void tellChoice(ClientHttpRequestFactoryBuilder<?> builder, boolean jdkBefore) {
 		ImperativeHttpClientsProperties properties = this.properties.getIfAvailable();
 		boolean chosen = properties != null && properties.getFactory() != null;
 		if (builder instanceof ReactorClientHttpRequestFactoryBuilder) {
-			if (!chosen) {
+			if (!chosen && jdkBefore) {
 				logger.info("conntrace traces RestClient, RestTemplate and HTTP service clients: they run on Reactor "
 						+ "Netty, picked from the class path (" + PROPERTY + " is not set; the conntrace starter brings "
 						+ "Reactor Netty). An application with neither Apache HttpClient nor Jetty's "

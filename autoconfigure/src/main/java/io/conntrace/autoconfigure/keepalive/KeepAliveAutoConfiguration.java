@@ -40,10 +40,11 @@ public final class KeepAliveAutoConfiguration {
 		return keepAlive;
 	}
 
+	/** The probe settings run inside conntrace's one channel-init hook ({@code ConnectionTracing}). */
 	@Bean
 	ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> conntraceKeepAliveClientHttpConnectorBuilderCustomizer(
 			TcpKeepAlive keepAlive) {
-		return (builder) -> builder.withHttpClientCustomizer(keepAlive::apply);
+		return (builder) -> builder.withHttpClientCustomizer(keepAlive::applySocketOption);
 	}
 
 }

@@ -189,8 +189,10 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 			}
 			RequestAttempts retry = new RequestAttempts();
 			this.retry = retry;
+			Attempted attempted = this.attempted;
+			// Deferred: the filters after this one run at subscription, and whatever they throw reaches the caller.
 			// The first record is still on the observation: the retry's becomes a context entry, which comes first.
-			return new ResendOnce.Again<>(this.attempted.next.exchange(this.attempted.request),
+			return new ResendOnce.Again<>(Mono.defer(() -> attempted.next.exchange(attempted.request)),
 					retry.attach(this.callerContext));
 		}
 

@@ -1,8 +1,10 @@
 package io.conntrace.autoconfigure.trace;
 
 import io.conntrace.autoconfigure.ConntraceProperties;
+import io.conntrace.autoconfigure.keepalive.KeepAliveAutoConfiguration;
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
 import io.conntrace.autoconfigure.pool.PoolProperties;
+import io.conntrace.keepalive.TcpKeepAlive;
 import io.conntrace.trace.ConnectionListener;
 import io.conntrace.trace.ConnectionTracing;
 import io.micrometer.observation.ObservationFilter;
@@ -23,12 +25,14 @@ import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Auto-configuration that traces the connection behind every WebClient request: Boot's reactive
- * connector through its official customizer, and WebClient beans built without Boot's builder
- * through a post-processor that gives them the application's observation registry.
+ * Auto-configuration that traces the connection behind every request on Reactor Netty: the application's
+ * {@link ConnectionTracing} and the {@link ObservationFilter} that puts its facts on spans, for every client
+ * (the imperative clients' wiring uses them too); Boot's reactive connector through its official customizer;
+ * and WebClient beans built without Boot's builder through a post-processor that gives them the
+ * application's observation registry.
  */
-@AutoConfiguration(after = ConnectionMetricsAutoConfiguration.class)
-@ConditionalOnClass({ WebClient.class, HttpClient.class })
+@AutoConfiguration(after = { ConnectionMetricsAutoConfiguration.class, KeepAliveAutoConfiguration.class })
+@ConditionalOnClass(HttpClient.class)
 @ConditionalOnBooleanProperty(name = "conntrace.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({ ConntraceProperties.class, TraceProperties.class, PoolProperties.class })
 public final class ConnectionTraceAutoConfiguration {
@@ -39,9 +43,11 @@ public final class ConnectionTraceAutoConfiguration {
 	 */
 	@Bean
 	ConnectionTracing conntraceConnectionTracing(TraceProperties properties, PoolProperties pool,
-			ObjectProvider<ConnectionListener> listener) {
+			ObjectProvider<ConnectionListener> listener, ObjectProvider<TcpKeepAlive> keepAlive) {
+		// The keep-alive probes run inside conntrace's one channel-init hook, so every client keys its pools alike.
+		TcpKeepAlive probes = keepAlive.getIfAvailable();
 		return ConnectionTracing.create(ConnectionListener.of(listener.orderedStream().toList()), properties.isEnabled(),
-				pool.isKeepCancelledDials());
+				pool.isKeepCancelledDials(), (probes != null) ? probes.probes() : null);
 	}
 
 	/** Boot registers every {@link ObservationFilter} bean on the application's observation registry. */
@@ -51,14 +57,21 @@ public final class ConnectionTraceAutoConfiguration {
 		return ConnectionTracing.observationFilter();
 	}
 
-	@Bean
-	static WebClientTracingPostProcessor conntraceWebClientTracingPostProcessor(Environment environment,
-			ObjectProvider<ConnectionTracing> tracing, ObjectProvider<ObservationRegistry> observationRegistry) {
-		// A post-processor is created before properties beans: read its two switches straight from the environment.
-		Binder binder = Binder.get(environment);
-		boolean webClientBeans = binder.bind("conntrace.trace.enabled", Boolean.class).orElse(true)
-				&& binder.bind("conntrace.trace.web-client-beans", Boolean.class).orElse(true);
-		return new WebClientTracingPostProcessor(tracing, observationRegistry, webClientBeans);
+	/** WebClient's own: its beans, and its connector's own HttpClient beans. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(WebClient.class)
+	static class WebClientConfiguration {
+
+		@Bean
+		static WebClientTracingPostProcessor conntraceWebClientTracingPostProcessor(Environment environment,
+				ObjectProvider<ConnectionTracing> tracing, ObjectProvider<ObservationRegistry> observationRegistry) {
+			// A post-processor is created before properties beans: read its two switches straight from the environment.
+			Binder binder = Binder.get(environment);
+			boolean webClientBeans = binder.bind("conntrace.trace.enabled", Boolean.class).orElse(true)
+					&& binder.bind("conntrace.trace.web-client-beans", Boolean.class).orElse(true);
+			return new WebClientTracingPostProcessor(tracing, observationRegistry, webClientBeans);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

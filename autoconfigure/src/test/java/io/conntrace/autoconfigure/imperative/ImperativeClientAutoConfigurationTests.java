@@ -1,6 +1,9 @@
 package io.conntrace.autoconfigure.imperative;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jdk.net.ExtendedSocketOptions;
 
 import brave.handler.MutableSpan;
 import io.conntrace.autoconfigure.trace.TracedContext;
@@ -8,6 +11,10 @@ import io.conntrace.autoconfigure.trace.TracedContext.CapturedSpans;
 import io.conntrace.trace.BlockingCalls;
 import io.conntrace.trace.CountingServer;
 import io.micrometer.observation.ObservationRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.nio.NioChannelOption;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -75,6 +82,30 @@ class ImperativeClientAutoConfigurationTests {
 	}
 
 	@Test
+	void keepAliveOptionsAreOnTheSocketsOfBootsBuilder() throws Exception {
+		AtomicReference<Channel> channel = new AtomicReference<>();
+		ClientHttpRequestFactoryBuilderCustomizer<ReactorClientHttpRequestFactoryBuilder> capture = (builder) -> builder
+			.withHttpClientCustomizer((client) -> client.doOnConnected((connection) -> channel.set(connection.channel())));
+		try (CountingServer server = CountingServer.http()) {
+			this.runner.withBean("capture", ClientHttpRequestFactoryBuilderCustomizer.class, () -> capture)
+				.withPropertyValues("conntrace.keep-alive.idle=30s", "conntrace.keep-alive.interval=5s",
+						"conntrace.keep-alive.count=4")
+				.run((context) -> {
+					RestClient client = RestClient.builder()
+						.requestFactory(context.getBean(ClientHttpRequestFactoryBuilder.class).build())
+						.build();
+					assertThat(client.get().uri(server.url("/")).retrieve().body(String.class)).isEqualTo("ok");
+					ChannelConfig config = channel.get().config();
+					assertThat(config.getOption(ChannelOption.SO_KEEPALIVE)).isTrue();
+					assertThat(config.getOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE))).isEqualTo(30);
+					assertThat(config.getOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL)))
+						.isEqualTo(5);
+					assertThat(config.getOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT))).isEqualTo(4);
+				});
+		}
+	}
+
+	@Test
 	void tracesAnApplicationsOwnReactorBuilderAndSaysItsPoolIsItsOwn(CapturedOutput output) throws Exception {
 		try (CountingServer server = CountingServer.http()) {
 			this.runner.withUserConfiguration(OwnReactorBuilder.class).run((context) -> {
@@ -119,16 +150,15 @@ class ImperativeClientAutoConfigurationTests {
 		});
 	}
 
+	/** Without Boot's RestClient support (its own test module has it) a reactive application gets no builder. */
 	@Test
-	void aReactiveApplicationGetsBootsBuilderByBootsRuleWithEveryCustomizer() {
+	void aReactiveApplicationWithoutBootsRestClientSupportGetsNoBuilder() {
 		new ReactiveWebApplicationContextRunner().withConfiguration(TracedContext.BOOT)
 			.withConfiguration(TracedContext.CONNTRACE)
 			.withConfiguration(AutoConfigurations.of(ImperativeHttpClientAutoConfiguration.class))
-			.withUserConfiguration(CountingCustomizer.class)
 			.run((context) -> {
-				assertThat(context).getBean(ClientHttpRequestFactoryBuilder.class)
-					.isInstanceOf(ReactorClientHttpRequestFactoryBuilder.class);
-				assertThat(context.getBean(CountingCustomizer.class).customized).isEqualTo(1);
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(ClientHttpRequestFactoryBuilder.class);
 			});
 	}
 
@@ -139,6 +169,32 @@ class ImperativeClientAutoConfigurationTests {
 			.withUserConfiguration(OwnJdkBuilder.class)
 			.run((context) -> assertThat(context).getBeanNames(ClientHttpRequestFactoryBuilder.class)
 				.containsExactly("ownBuilder"));
+	}
+
+	@Test
+	void worksWithoutWebClient() throws Exception {
+		try (CountingServer server = CountingServer.http()) {
+			this.runner.withClassLoader(new FilteredClassLoader(WebClient.class)).run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertTraced(context, context.getBean(ClientHttpRequestFactoryBuilder.class), server);
+			});
+		}
+	}
+
+	/** An application that names its beans its own way: Boot's builder is still told from an application's. */
+	@Test
+	void tellsBootsBuilderByTheClassThatMadeIt(CapturedOutput output) throws Exception {
+		try (CountingServer server = CountingServer.http()) {
+			this.runner.withInitializer((context) -> ((org.springframework.context.support.GenericApplicationContext) context)
+				.getDefaultListableBeanFactory()
+				.registerSingleton(org.springframework.context.annotation.AnnotationConfigUtils.CONFIGURATION_BEAN_NAME_GENERATOR,
+						new org.springframework.context.annotation.AnnotationBeanNameGenerator()))
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					assertThat(output).doesNotContain("conntrace traces the RestClient, RestTemplate and HTTP service clients made from");
+					assertTraced(context, context.getBean(ClientHttpRequestFactoryBuilder.class), server);
+				});
+		}
 	}
 
 	@Test
@@ -216,19 +272,6 @@ class ImperativeClientAutoConfigurationTests {
 		@Bean
 		ClientHttpConnectorBuilder<?> ownConnectorBuilder() {
 			return ClientHttpConnectorBuilder.jdk();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class CountingCustomizer implements ClientHttpRequestFactoryBuilderCustomizer<ReactorClientHttpRequestFactoryBuilder> {
-
-		int customized;
-
-		@Override
-		public ReactorClientHttpRequestFactoryBuilder customize(ReactorClientHttpRequestFactoryBuilder builder) {
-			this.customized++;
-			return builder;
 		}
 
 	}

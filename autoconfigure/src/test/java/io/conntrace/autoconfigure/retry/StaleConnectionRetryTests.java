@@ -3,6 +3,7 @@ package io.conntrace.autoconfigure.retry;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import brave.handler.MutableSpan;
 import io.conntrace.autoconfigure.trace.TracedApplications;
@@ -65,6 +66,30 @@ class StaleConnectionRetryTests {
 				assertThat(retried.tags()).doesNotContainKeys("conntrace.connection.idle_ms", "conntrace.connection.age_ms");
 				assertThat(retried.annotations().stream().map(java.util.Map.Entry::getValue)).contains("conntrace.retry");
 				assertThat(stale(context, "retried")).isEqualTo(1);
+			});
+		}
+	}
+
+	/**
+	 * A filter the application adds after Boot's customizers sits inside the retry and runs again with it: one
+	 * that throws then must fail the caller with its error, not leave it waiting.
+	 */
+	@Test
+	void aFilterThatThrowsOnTheRetryFailsTheCaller() throws Exception {
+		AtomicInteger exchanges = new AtomicInteger();
+		try (CountingServer server = CountingServer.http()) {
+			this.runner.run((context) -> {
+				WebClient client = client(context).mutate().filter((request, next) -> {
+					if (exchanges.incrementAndGet() == 3) {
+						throw new IllegalStateException("a filter that fails the retry");
+					}
+					return next.exchange(request);
+				}).build();
+				assertThat(send(client, HttpMethod.GET, server.url("/close-second"), null)).isEqualTo("ok");
+				awaitIdle(server);
+				assertThatThrownBy(() -> send(client, HttpMethod.GET, server.url("/close-second"), null))
+					.hasMessageContaining("a filter that fails the retry");
+				assertThat(exchanges).hasValue(3);
 			});
 		}
 	}
