@@ -43,6 +43,12 @@ public enum ConnectionMeterNames implements MeterDocumentation {
 	/** Address resolution time of new connections (OpenTelemetry's name). */
 	DNS_LOOKUP("dns.lookup.duration", Meter.Type.TIMER, null, Tags.SERVER_ADDRESS),
 
+	/**
+	 * Requests sent again, once, on another connection, by why ({@code cause}: {@code stale-connection},
+	 * {@code goaway}, {@code refused-stream}).
+	 */
+	RETRIES("conntrace.retries", Meter.Type.COUNTER, "requests", Tags.CAUSE, Tags.SERVER_ADDRESS),
+
 	/** Stale keep-alive connections met, by what conntrace did about each. */
 	STALE_CONNECTIONS("conntrace.stale.connections", Meter.Type.COUNTER, "connections", Tags.ACTION,
 			Tags.SERVER_ADDRESS),
@@ -98,7 +104,7 @@ public enum ConnectionMeterNames implements MeterDocumentation {
 	enum Tags implements KeyName {
 
 		REUSED("reused"), SERVER_ADDRESS("server.address"), SERVER_PORT("server.port"), CLOSE_REASON("reason"),
-		CONNECTION_STATE("http.connection.state"), ACTION("action"), PHASE("phase"), POOL_ID("id"), POOL_NAME("name"), REMOTE_ADDRESS("remote.address");
+		CONNECTION_STATE("http.connection.state"), ACTION("action"), CAUSE("cause"), PHASE("phase"), POOL_ID("id"), POOL_NAME("name"), REMOTE_ADDRESS("remote.address");
 
 		private final String key;
 

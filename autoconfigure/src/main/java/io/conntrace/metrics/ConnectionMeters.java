@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.conntrace.trace.CloseReason;
 import io.conntrace.trace.ConnectionListener;
+import io.conntrace.trace.RetryCause;
 import io.conntrace.trace.StaleAction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -18,6 +19,7 @@ import static io.conntrace.metrics.ConnectionMeterNames.CONNECTION_REQUESTS;
 import static io.conntrace.metrics.ConnectionMeterNames.DNS_LOOKUP;
 import static io.conntrace.metrics.ConnectionMeterNames.POOL_WAIT;
 import static io.conntrace.metrics.ConnectionMeterNames.REQUESTS;
+import static io.conntrace.metrics.ConnectionMeterNames.RETRIES;
 import static io.conntrace.metrics.ConnectionMeterNames.STALE_CONNECTIONS;
 import static io.conntrace.metrics.ConnectionMeterNames.Tags.CLOSE_REASON;
 import static io.conntrace.metrics.ConnectionMeterNames.Tags.REUSED;
@@ -54,6 +56,17 @@ public final class ConnectionMeters implements ConnectionListener {
 			.baseUnit(STALE_CONNECTIONS.getBaseUnit())
 			.tags(this.servers.get(host, port).addressOnly)
 			.tag(ConnectionMeterNames.Tags.ACTION.asString(), action.tagValue())
+			.register(this.registry)
+			.increment();
+	}
+
+	@Override
+	public void requestRetried(String host, int port, RetryCause cause) {
+		Counter.builder(RETRIES.getName())
+			.description("Requests sent again on another connection, by why")
+			.baseUnit(RETRIES.getBaseUnit())
+			.tags(this.servers.get(host, port).addressOnly)
+			.tag(ConnectionMeterNames.Tags.CAUSE.asString(), cause.value())
 			.register(this.registry)
 			.increment();
 	}

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.conntrace.trace.CloseReason;
 import io.conntrace.trace.ConnectionInfo;
 import io.conntrace.trace.ConnectionListener;
+import io.conntrace.trace.RetryCause;
 import io.conntrace.trace.StaleAction;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.resources.ConnectionPoolMetrics;
@@ -113,6 +114,15 @@ public final class PoolActivity implements ConnectionListener, ConnectionProvide
 			case RETRIED -> "a request failed on it and was sent again";
 			case FAILED -> "a request failed on it and could not be sent again";
 		});
+	}
+
+	@Override
+	public void requestRetried(String host, int port, RetryCause cause) {
+		if (cause != RetryCause.STALE_CONNECTION) {
+			// A stale connection's retry is its own event already.
+			event(host, port, "retried-" + cause.value(), "a request the server never processed was sent again ("
+					+ ((cause == RetryCause.GOAWAY) ? "above its GOAWAY's last stream" : "its stream refused") + ")");
+		}
 	}
 
 	@Override

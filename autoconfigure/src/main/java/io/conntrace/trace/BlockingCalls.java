@@ -31,9 +31,9 @@ import reactor.util.context.Context;
  * thread, if it observes a request sent to a server ({@link RequestReplySenderContext}; never a server's own
  * span around the call);</li>
  * <li>a {@link RequestAttempts} record;</li>
- * <li>on a stale keep-alive connection ({@link StaleConnections#isStale}), the request sent once more on
- * another connection when the {@link ResendRule} allows it: a new subscription of Reactor Netty's connect,
- * which writes the request again; its span says so;</li>
+ * <li>on a stale keep-alive connection ({@link StaleConnections#isStale}) or an HTTP/2 stream the server never
+ * processed ({@link RetryCause}), the request sent once more on another connection when the {@link ResendRule}
+ * allows it: a new subscription of Reactor Netty's connect, which writes the request again; its span says so;</li>
  * <li>on a final failure, the connection it ran on and what the {@link RequestFailureDescriber}s add, as
  * suppressed exceptions of the client's error, when that is one made for this failure (an I/O error, the
  * pool's acquire errors), which the caller finds among the causes of its own error.</li>
@@ -111,23 +111,23 @@ public final class BlockingCalls implements Function<Mono<? extends Connection>,
 		return name.equals("PoolAcquirePendingLimitException") || name.equals("PoolAcquireTimeoutException");
 	}
 
-	/** Whether a request that failed on a stale connection is sent again; the failure is told and counted. */
+	/** Whether a failed request is sent again; a stale connection or an unprocessed stream is told and counted. */
 	private boolean sendsAgain(Call call, RequestAttempts first, Throwable error, Context context) {
-		// The error first: a timeout's may come from another thread while the event loop still writes the record.
-		if (!StaleConnections.closedConnection(error) || !StaleConnections.isStale(first)) {
+		RetryCause cause = StaleConnections.retryCause(error, first);
+		if (cause == null) {
 			return false;
 		}
 		HttpClientRequest request = first.request();
-		boolean again = request != null && this.resend.allows(request.method().name(),
+		boolean again = request != null && this.resend.allows(cause, request.method().name(),
 				request.requestHeaders().contains(ResendRule.IDEMPOTENCY_KEY), hasBody(request.requestHeaders()));
 		URI url = call.url();
 		if (url != null) {
-			StaleConnections.tell(this.listener, url, again ? StaleAction.RETRIED : StaleAction.FAILED);
+			StaleConnections.tell(this.listener, url, cause, again);
 		}
 		if (again) {
 			Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
 			if (observation != null) {
-				StaleConnections.retrying(observation, first);
+				StaleConnections.retrying(observation, first, cause);
 			}
 		}
 		return again;

@@ -76,6 +76,18 @@ final class CompositeConnectionListener implements ConnectionListener {
 	}
 
 	@Override
+	public void requestRetried(String host, int port, RetryCause cause) {
+		for (ConnectionListener listener : this.listeners) {
+			try {
+				listener.requestRetried(host, port, cause);
+			}
+			catch (Throwable ex) {
+				Guard.failed(Hook.EVICTION, ex);
+			}
+		}
+	}
+
+	@Override
 	public void staleConnection(String host, int port, StaleAction action) {
 		for (ConnectionListener listener : this.listeners) {
 			try {

@@ -81,6 +81,15 @@ public interface ConnectionListener {
 	}
 
 	/**
+	 * A failed request is sent again, once, on another connection.
+	 * @param host the host the request named
+	 * @param port the remote port
+	 * @param cause why
+	 */
+	default void requestRetried(String host, int port, RetryCause cause) {
+	}
+
+	/**
 	 * A request was cancelled before it got its connection.
 	 * @param host the host the request named, empty if unknown
 	 * @param port the remote port, 0 if unknown

@@ -95,13 +95,19 @@ public enum ConnectionSpanAttributes implements KeyName {
 	/** Negotiated cipher suite (OpenTelemetry name). TLS only. */
 	TLS_CIPHER("tls.cipher", Type.TEXT),
 
-	/** Why the request was sent again: {@code stale-connection}. Retried requests only. */
+	/**
+	 * Why the request was sent again ({@link RetryCause}): {@code stale-connection}, or on HTTP/2 {@code goaway}
+	 * or {@code refused-stream}. Retried requests only.
+	 */
 	RETRY("conntrace.retry", Type.TEXT),
 
-	/** Netty channel id of the stale connection the first attempt ran on. Retried requests only. */
+	/** Netty channel id of the connection the first attempt ran on. Retried requests only. */
 	RETRY_FIRST_CONNECTION_ID("conntrace.retry.first_connection.id", Type.TEXT),
 
-	/** How long that connection had been idle before the first attempt. Retried requests only. */
+	/**
+	 * How long that connection had been idle before the first attempt (HTTP/2: before the first stream of the
+	 * attempt's burst). Retried requests whose connection had been idle only.
+	 */
 	RETRY_FIRST_CONNECTION_IDLE("conntrace.retry.first_connection.idle_ms", Type.MILLIS),
 
 	/**

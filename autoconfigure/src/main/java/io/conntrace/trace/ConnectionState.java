@@ -73,6 +73,22 @@ final class ConnectionState implements ConnectionInfo {
 	int openStreams;
 
 	/**
+	 * HTTP/2: how long the connection had been idle before the first of the streams open now, -1 for a new
+	 * connection or when unknown: a stream opened beside others in a burst met the connection as the burst's first
+	 * did. Confined to its event loop.
+	 */
+	long burstIdleNanos = -1;
+
+	/** HTTP/2: the lowest last-stream id the server's GOAWAYs named; {@link Integer#MAX_VALUE} until one came. */
+	volatile int goAwayLastStreamId = Integer.MAX_VALUE;
+
+	/** Refusals kept: a stream is judged when it fails, just after its refusal, so a few are plenty. */
+	private static final int REFUSED_KEPT = 16;
+
+	/** HTTP/2: the ids of the last streams the server refused; made on the first refusal, replaced on each. */
+	private volatile int @Nullable [] refusedStreams;
+
+	/**
 	 * Whether the connection became HTTP/2 through an h2c upgrade: the upgrade request's stream is not
 	 * seen, so streams in flight and idle times on it are unknown.
 	 */
@@ -218,6 +234,42 @@ final class ConnectionState implements ConnectionInfo {
 	@Override
 	public long heldNanos() {
 		return (isActive() && this.acquired != 0) ? System.nanoTime() - this.acquired : -1;
+	}
+
+	/** The server's GOAWAY named this last stream: every stream above it was never processed. */
+	void goAwayReceived(int lastStreamId) {
+		if (lastStreamId < this.goAwayLastStreamId) {
+			this.goAwayLastStreamId = lastStreamId;
+		}
+	}
+
+	/** The server refused this stream; the last {@value #REFUSED_KEPT} refusals are kept. On the event loop. */
+	void refused(int streamId) {
+		int[] kept = this.refusedStreams;
+		int[] next;
+		if (kept == null) {
+			next = new int[] { streamId };
+		}
+		else {
+			int length = Math.min(kept.length + 1, REFUSED_KEPT);
+			next = new int[length];
+			next[0] = streamId;
+			System.arraycopy(kept, 0, next, 1, length - 1);
+		}
+		this.refusedStreams = next;
+	}
+
+	/** Whether the server refused this stream, among its last refusals. */
+	boolean wasRefused(int streamId) {
+		int[] kept = this.refusedStreams;
+		if (kept != null) {
+			for (int id : kept) {
+				if (id == streamId) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	static @Nullable ConnectionState of(Channel channel) {

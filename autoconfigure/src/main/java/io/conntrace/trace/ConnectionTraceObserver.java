@@ -148,7 +148,7 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			boolean reused = ordinal > 1 || state.keptDial;
 			state.currentRequest = (connection instanceof HttpClientRequest request) ? request : null;
 			long idle = reused ? state.idleBeforeAcquiredNanos() : -1;
-			bound(connection, channel, state, ordinal, reused, false, state.acquired, idle, -1);
+			bound(connection, channel, state, ordinal, reused, false, state.acquired, idle, -1, idle);
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.CONFIGURED, ex);
@@ -176,6 +176,7 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 				state.http2 = true;
 				// Its response is found through the context from now on; no RELEASED may come to let go of it.
 				state.currentAttempts = null;
+				Http2ConnectionFrames.install(connectionChannel);
 			}
 			int ordinal = state.requests + 1;
 			state.requests = ordinal;
@@ -183,8 +184,11 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			// Idle only when nothing else ran on the connection: the time since its last stream ended.
 			long idle = (ordinal > 1 && inFlight == 0 && state.released != 0 && !state.upgraded)
 					? now - state.released : -1;
+			if (inFlight == 0) {
+				state.burstIdleNanos = idle;
+			}
 			bound(connection, connectionChannel, state, ordinal, ordinal > 1, true, now, idle,
-					state.upgraded ? -1 : inFlight);
+					state.upgraded ? -1 : inFlight, state.burstIdleNanos);
 		}
 		catch (Throwable ex) {
 			Guard.failed(Hook.CONFIGURED, ex);
@@ -201,9 +205,11 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 	 * @param acquired when the request got its connection or stream
 	 * @param idle how long the connection had been idle before, -1 if not idle or unknown
 	 * @param streamsInFlight other HTTP/2 streams open on the connection, -1 on HTTP/1.1 or when unknown
+	 * @param staleIdle how long the connection had been idle before the request or, on HTTP/2, before the first
+	 * stream of its burst (what a stale connection is judged by), -1 if not idle or unknown
 	 */
 	private void bound(Connection connection, Channel channel, ConnectionState state, int ordinal, boolean reused,
-			boolean stream, long acquired, long idle, int streamsInFlight) {
+			boolean stream, long acquired, long idle, int streamsInFlight, long staleIdle) {
 		ContextView context = contextOf(connection);
 		RequestAttempts attempts = RequestAttempts.of(context);
 		AcquireStart start = AcquireStart.of(context, attempts);
@@ -212,7 +218,8 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 			return;
 		}
 		if (attempts != null) {
-			attempts.bound(state, reused, idle, (connection instanceof HttpClientRequest request) ? request : null);
+			attempts.bound(state, reused, idle, staleIdle,
+					(connection instanceof HttpClientRequest request) ? request : null);
 		}
 		if (!stream) {
 			// Let go at RELEASED, which Reactor Netty's pool signals before it hands the connection on: the next

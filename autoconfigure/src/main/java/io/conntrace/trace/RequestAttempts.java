@@ -4,7 +4,9 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClientRequest;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
@@ -36,6 +38,9 @@ public final class RequestAttempts {
 	private @Nullable String connectionId;
 
 	private long idleNanos = -1;
+
+	/** Idle before the request or, on HTTP/2, before its burst's first stream: what staleness is judged by. */
+	private long staleIdleNanos = -1;
 
 	private volatile boolean responseStarted;
 
@@ -116,14 +121,43 @@ public final class RequestAttempts {
 		return this.start;
 	}
 
-	void bound(ConnectionState state, boolean reused, long idleNanos, @Nullable HttpClientRequest request) {
+	void bound(ConnectionState state, boolean reused, long idleNanos, long staleIdleNanos,
+			@Nullable HttpClientRequest request) {
 		this.reused = reused;
 		this.request = request;
+		this.staleIdleNanos = staleIdleNanos;
 		this.connectionId = state.id;
 		this.idleNanos = idleNanos;
 		this.responseStarted = false;
 		// Last: publishes the facts above to a reader who reads the count first.
 		this.attempts = this.attempts + 1;
+	}
+
+	/**
+	 * Why the server never processed the last attempt's HTTP/2 stream, if it said so: a GOAWAY naming a lower last
+	 * stream, or one that came before the stream was even sent (it has no id), or REFUSED_STREAM
+	 * ({@link Http2ConnectionFrames}); {@code null} otherwise, and on HTTP/1.1.
+	 */
+	@Nullable RetryCause unprocessed() {
+		if (!(this.request instanceof Connection connection)
+				|| !(connection.channel() instanceof Http2StreamChannel stream)) {
+			return null;
+		}
+		ConnectionState state = (stream.parent() != null) ? ConnectionState.of(stream.parent()) : null;
+		if (state == null) {
+			return null;
+		}
+		int id = stream.stream().id();
+		if (id > 0 && state.wasRefused(id)) {
+			return RetryCause.REFUSED_STREAM;
+		}
+		int lastProcessed = state.goAwayLastStreamId;
+		return (lastProcessed != Integer.MAX_VALUE && (id <= 0 || id > lastProcessed)) ? RetryCause.GOAWAY : null;
+	}
+
+	/** How long the connection had been idle before the last attempt or, on HTTP/2, before its burst; -1 if not. */
+	long staleIdleNanos() {
+		return this.staleIdleNanos;
 	}
 
 	/** The last attempt's request: its method and headers, once it was sent. */

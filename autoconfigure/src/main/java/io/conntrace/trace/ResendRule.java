@@ -3,8 +3,8 @@ package io.conntrace.trace;
 import java.util.Set;
 
 /**
- * Which requests conntrace may send again after a stale keep-alive connection failed them: one rule for
- * every client. A request is safe to repeat when sending it twice does no more than sending it once: an
+ * Which requests conntrace may send again after a stale keep-alive connection failed them, or on an HTTP/2
+ * stream the server never processed ({@link RetryCause}): one rule for every client. A request is safe to repeat when sending it twice does no more than sending it once: an
  * idempotent method (RFC 9110: GET, HEAD, OPTIONS, TRACE, PUT, DELETE), an {@code Idempotency-Key}
  * header the server then recognises, or the application's say-so for the other methods; and no body,
  * unless the application says its bodies can be written again.
@@ -54,14 +54,18 @@ public final class ResendRule {
 	}
 
 	/**
-	 * Return whether a request that failed on a stale connection may be sent again under this rule.
+	 * Return whether a failed request may be sent again under this rule: one the server may have processed only
+	 * when it is safe to repeat, one it never processed whatever its method; with a body only where bodies may be
+	 * written again.
+	 * @param cause why it failed
 	 * @param method the request's method, in upper case
 	 * @param idempotencyKey whether it carries an {@value #IDEMPOTENCY_KEY} header
 	 * @param body whether it has a body
 	 * @return whether to send it again
 	 */
-	public boolean allows(String method, boolean idempotencyKey, boolean body) {
-		return this.enabled && idempotent(method, idempotencyKey, this.nonIdempotent) && (!body || this.replayBody);
+	public boolean allows(RetryCause cause, String method, boolean idempotencyKey, boolean body) {
+		return this.enabled && (!cause.mayHaveBeenProcessed() || idempotent(method, idempotencyKey, this.nonIdempotent))
+				&& (!body || this.replayBody);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 
 import io.micrometer.observation.Observation;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.PrematureCloseException;
 
 /**
@@ -19,13 +20,35 @@ public final class StaleConnections {
 	 * Return whether the request's only attempt failed on a reused connection that had sat idle, before
 	 * any response byte: the connection the server had closed, or was closing, while it sat idle in the
 	 * pool. An attempt on a new connection is never stale, and neither is one Reactor Netty already
-	 * retried, nor an HTTP/2 stream that opened beside others on a busy connection (it was not idle).
+	 * retried. An HTTP/2 stream opened beside others met the connection as the first stream of their burst
+	 * did: idle, if that one found it idle.
 	 * @param attempts what the request's attempts ran on
 	 * @return whether it is a stale-connection failure
 	 */
 	public static boolean isStale(RequestAttempts attempts) {
-		return attempts.attempts() == 1 && attempts.reused() && attempts.idleNanos() >= 0
+		return attempts.attempts() == 1 && attempts.reused() && attempts.staleIdleNanos() >= 0
 				&& !attempts.responseStarted();
+	}
+
+	/**
+	 * Return why a failed request may be sent again, if it may: an HTTP/2 stream the server said it never
+	 * processed (GOAWAY, REFUSED_STREAM, or opened on a connection already going away), whatever the error; or,
+	 * for an error that says the connection closed under the request, a stale connection ({@link #isStale}). The
+	 * attempt count is read first: a timeout's error may come from another thread while the event loop still
+	 * writes the record, and the count, written last, publishes the attempt's facts.
+	 * @param error the request's error
+	 * @param attempts what the request's attempts ran on
+	 * @return the cause, {@code null} when the failure is none of these
+	 */
+	public static @Nullable RetryCause retryCause(Throwable error, RequestAttempts attempts) {
+		if (attempts.attempts() != 1 || attempts.responseStarted()) {
+			return null;
+		}
+		RetryCause unprocessed = attempts.unprocessed();
+		if (unprocessed != null) {
+			return unprocessed;
+		}
+		return (closedConnection(error) && isStale(attempts)) ? RetryCause.STALE_CONNECTION : null;
 	}
 
 	/**
@@ -44,39 +67,48 @@ public final class StaleConnections {
 	}
 
 	/**
-	 * Tell a listener what was done about a stale connection met by a request to the given URL. A URL whose
-	 * server cannot be told is not counted.
+	 * Tell a listener what was done about a request to the given URL that may be sent again: a stale connection
+	 * met, and the request sent again. A URL whose server cannot be told is not counted.
 	 * @param listener the listener, for example the meters
 	 * @param url the request's URL
-	 * @param action what was done
+	 * @param cause why it may be sent again
+	 * @param sentAgain whether it is
 	 */
-	public static void tell(ConnectionListener listener, URI url, StaleAction action) {
+	public static void tell(ConnectionListener listener, URI url, RetryCause cause, boolean sentAgain) {
 		String host = RequestServer.host(url);
-		if (!host.isEmpty()) {
-			listener.staleConnection(host, RequestServer.port(url), action);
+		if (host.isEmpty()) {
+			return;
+		}
+		int port = RequestServer.port(url);
+		if (cause == RetryCause.STALE_CONNECTION) {
+			listener.staleConnection(host, port, sentAgain ? StaleAction.RETRIED : StaleAction.FAILED);
+		}
+		if (sentAgain) {
+			listener.requestRetried(host, port, cause);
 		}
 	}
 
 	/**
-	 * Put the failed first attempt on the request's span before it is sent again: the retry reason, the
-	 * stale connection's id and idle time, and a {@code conntrace.retry} event now.
+	 * Put the failed first attempt on the request's span before it is sent again: the retry's cause, the
+	 * first connection's id and idle time, and a {@code conntrace.retry} event now.
 	 * @param observation the request's observation
 	 * @param first the failed attempt
+	 * @param cause why it is sent again
 	 */
-	public static void retrying(Observation observation, RequestAttempts first) {
+	public static void retrying(Observation observation, RequestAttempts first, RetryCause cause) {
 		if (observation.isNoop()) {
 			return;
 		}
 		// The first attempt's facts must not outlive it, even if the retry never reaches a connection.
 		observation.getContext().remove(RequestFacts.KEY);
 		FactWriter attributes = SpanFacts.writer(observation.getContext());
-		attributes.text(ConnectionSpanAttributes.RETRY.asString(), "stale-connection");
+		attributes.text(ConnectionSpanAttributes.RETRY.asString(), cause.value());
 		String id = first.connectionId();
 		if (id != null) {
 			attributes.text(ConnectionSpanAttributes.RETRY_FIRST_CONNECTION_ID.asString(), id);
 		}
-		if (first.idleNanos() >= 0) {
-			attributes.millis(ConnectionSpanAttributes.RETRY_FIRST_CONNECTION_IDLE, first.idleNanos());
+		if (first.staleIdleNanos() >= 0) {
+			attributes.millis(ConnectionSpanAttributes.RETRY_FIRST_CONNECTION_IDLE, first.staleIdleNanos());
 		}
 		if (TracingSpan.AVAILABLE) {
 			TracingSpan.event(observation, ConnectionSpanEvents.RETRY.asString(), System.currentTimeMillis());

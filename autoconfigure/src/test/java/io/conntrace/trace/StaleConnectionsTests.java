@@ -34,7 +34,7 @@ class StaleConnectionsTests {
 
 	private RequestAttempts attempt(boolean reused, long idleNanos) {
 		RequestAttempts attempts = new RequestAttempts();
-		attempts.bound(this.state, reused, idleNanos, null);
+		attempts.bound(this.state, reused, idleNanos, idleNanos, null);
 		return attempts;
 	}
 

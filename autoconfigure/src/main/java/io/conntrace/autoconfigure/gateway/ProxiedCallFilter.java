@@ -10,7 +10,7 @@ import io.conntrace.autoconfigure.retry.SendAgain;
 import io.conntrace.trace.ConnectionListener;
 import io.conntrace.trace.ConnectionTracing;
 import io.conntrace.trace.RequestAttempts;
-import io.conntrace.trace.StaleAction;
+import io.conntrace.trace.RetryCause;
 import io.conntrace.trace.StaleConnections;
 import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
@@ -99,22 +99,23 @@ final class ProxiedCallFilter implements GlobalFilter, Ordered {
 		// Judged now: off the server's observation, so a retry's record (or the Retry filter's next try's) goes there.
 		guarded(first::detach);
 		Decision decision = decide(exchange, first, ex);
-		if (decision == Decision.RETRY) {
+		RetryCause cause = decision.cause();
+		if (cause == null) {
+			return Mono.error(ex);
+		}
+		if (decision.retry()) {
 			Observation firstCall = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_OBSERVATION_ATTR);
 			if (prepared(exchange, firstCall, ex)) {
-				tell(exchange, StaleAction.RETRIED);
+				tell(exchange, cause, true);
 				RequestAttempts retry = new RequestAttempts();
-				return call(exchange, chain, retry, new RetriedCall(exchange, firstCall, first))
+				return call(exchange, chain, retry, new RetriedCall(exchange, firstCall, first, cause))
 					.onErrorMap((retryFailure) -> {
 						guarded(() -> StaleConnections.describeFailure(retryFailure, retry, true));
 						return retryFailure;
 					});
 			}
-			decision = Decision.FAIL_STALE;
 		}
-		if (decision == Decision.FAIL_STALE) {
-			tell(exchange, StaleAction.FAILED);
-		}
+		tell(exchange, cause, false);
 		return Mono.error(ex);
 	}
 
@@ -142,15 +143,16 @@ final class ProxiedCallFilter implements GlobalFilter, Ordered {
 	/** Everything conntrace does about a failure is guarded: the caller always gets the gateway's own error. */
 	private Decision decide(ServerWebExchange exchange, RequestAttempts first, Throwable ex) {
 		try {
-			// The error first: a route's response timeout fails the call from another thread while the event loop
-			// may still write the record.
-			if (!StaleConnections.closedConnection(ex) || !StaleConnections.isStale(first)) {
+			// A route's response timeout fails the call from another thread while the event loop may still write the
+			// record: retryCause looks at the error first.
+			RetryCause cause = StaleConnections.retryCause(ex, first);
+			if (cause == null) {
 				return Decision.FAIL;
 			}
 			ex.addSuppressed(StaleConnections.describe(first, false));
-			boolean retry = this.properties.isEnabled() && repeatable(exchange.getRequest(), exchange)
+			boolean retry = this.properties.isEnabled() && repeatable(exchange.getRequest(), exchange, cause)
 					&& !exchange.getResponse().isCommitted();
-			return retry ? Decision.RETRY : Decision.FAIL_STALE;
+			return new Decision(retry, cause);
 		}
 		catch (Throwable failure) {
 			logger.debug("conntrace could not judge a failed call", failure);
@@ -158,21 +160,22 @@ final class ProxiedCallFilter implements GlobalFilter, Ordered {
 		}
 	}
 
-	private boolean repeatable(ServerHttpRequest request, ServerWebExchange exchange) {
+	private boolean repeatable(ServerHttpRequest request, ServerWebExchange exchange, RetryCause cause) {
 		HttpHeaders headers = request.getHeaders();
 		long length = headers.getContentLength();
 		boolean noBody = length == 0 || (length < 0 && !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)
 				&& BODILESS.contains(request.getMethod()));
 		// The gateway's Retry filter and CacheRequestBody keep the body, and the routing filter sends it again.
 		boolean cached = exchange.getAttribute(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR) != null;
-		return SendAgain.idempotent(request.getMethod(), headers, this.properties) && (noBody || cached);
+		return (!cause.mayHaveBeenProcessed() || SendAgain.idempotent(request.getMethod(), headers, this.properties))
+				&& (noBody || cached);
 	}
 
-	private void tell(ServerWebExchange exchange, StaleAction action) {
+	private void tell(ServerWebExchange exchange, RetryCause cause, boolean sentAgain) {
 		try {
 			URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
 			if (url != null) {
-				StaleConnections.tell(this.listener, url, action);
+				StaleConnections.tell(this.listener, url, cause, sentAgain);
 			}
 		}
 		catch (Throwable failure) {
@@ -180,16 +183,13 @@ final class ProxiedCallFilter implements GlobalFilter, Ordered {
 		}
 	}
 
-	private enum Decision {
+	/**
+	 * What to do about a failed call: send it again, or let it fail; {@code cause} is why it might have been sent
+	 * again, {@code null} for any other failure, none of conntrace's business.
+	 */
+	private record Decision(boolean retry, @Nullable RetryCause cause) {
 
-		/** A stale connection failed a call that may be sent again. */
-		RETRY,
-
-		/** A stale connection failed a call that may not be sent again. */
-		FAIL_STALE,
-
-		/** Any other failure: none of conntrace's business. */
-		FAIL
+		static final Decision FAIL = new Decision(false, null);
 
 	}
 
@@ -215,19 +215,23 @@ final class ProxiedCallFilter implements GlobalFilter, Ordered {
 
 		private final RequestAttempts first;
 
+		private final RetryCause cause;
+
 		private final AtomicBoolean told = new AtomicBoolean();
 
-		RetriedCall(ServerWebExchange exchange, @Nullable Observation firstCall, RequestAttempts first) {
+		RetriedCall(ServerWebExchange exchange, @Nullable Observation firstCall, RequestAttempts first,
+				RetryCause cause) {
 			this.exchange = exchange;
 			this.firstCall = firstCall;
 			this.first = first;
+			this.cause = cause;
 		}
 
 		@Override
 		public @Nullable Observation get() {
 			Observation call = this.exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_OBSERVATION_ATTR);
 			if (call != null && call != this.firstCall && this.told.compareAndSet(false, true)) {
-				guarded(() -> StaleConnections.retrying(call, this.first));
+				guarded(() -> StaleConnections.retrying(call, this.first, this.cause));
 			}
 			return call;
 		}

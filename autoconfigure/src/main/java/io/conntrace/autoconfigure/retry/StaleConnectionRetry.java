@@ -6,8 +6,8 @@ import io.conntrace.trace.ConnectionListener;
 import io.conntrace.trace.RequestFailureDescriber;
 import io.conntrace.trace.ResendOnce;
 import io.conntrace.trace.ResendRule;
+import io.conntrace.trace.RetryCause;
 import io.conntrace.trace.RequestAttempts;
-import io.conntrace.trace.StaleAction;
 import io.conntrace.trace.StaleConnections;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -27,9 +27,10 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 
 /**
  * conntrace's one filter on Boot's WebClient. It sends a request again, once, when it failed on a stale
- * keep-alive connection: a reused connection, closed before any response byte arrived (see
- * {@link StaleConnections#isStale}). Only requests that are safe to repeat ({@link ResendRule}), and without a
- * body unless its replay is allowed. A timeout is never retried: the server may be working on the request.
+ * keep-alive connection (a reused connection, closed before any response byte arrived: see
+ * {@link StaleConnections#isStale}), if it is safe to repeat ({@link ResendRule}), or on an HTTP/2 stream the
+ * server said it never processed (GOAWAY, REFUSED_STREAM), whatever its method ({@link RetryCause}); in both cases
+ * without a body unless its replay is allowed. A timeout is never retried: the server may be working on the request.
  * Whatever fails still fails with its own error, which names the connection it ran on and gains what the
  * {@link RequestFailureDescriber}s add.
  * <p>
@@ -64,30 +65,33 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 	 * always gets its own error.
 	 */
 	private boolean sendsAgain(ClientRequest request, RequestAttempts first, Throwable error, Context callerContext) {
-		if (!(error instanceof WebClientRequestException ex) || !decideRetry(request, first, ex)) {
+		RetryCause cause = (error instanceof WebClientRequestException ex) ? decideRetry(request, first, ex) : null;
+		if (cause == null) {
 			return false;
 		}
 		Observation observation = callerContext.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
 		if (observation != null) {
-			guarded(() -> StaleConnections.retrying(observation, first));
+			guarded(() -> StaleConnections.retrying(observation, first, cause));
 		}
 		return true;
 	}
 
-	private boolean decideRetry(ClientRequest request, RequestAttempts first, WebClientRequestException ex) {
+	/** Why the request is sent again, {@code null} if it is not. */
+	private @Nullable RetryCause decideRetry(ClientRequest request, RequestAttempts first,
+			WebClientRequestException ex) {
 		try {
 			StaleConnections.describeFailure(ex, first, false);
-			// The error first: a timeout's may come from another thread while the event loop still writes the record.
-			if (!StaleConnections.closedConnection(ex.getCause()) || !StaleConnections.isStale(first)) {
-				return false;
+			RetryCause cause = StaleConnections.retryCause(ex.getCause(), first);
+			if (cause == null) {
+				return null;
 			}
-			boolean retry = this.properties.isEnabled() && repeatable(request);
-			StaleConnections.tell(this.listener, request.url(), retry ? StaleAction.RETRIED : StaleAction.FAILED);
-			return retry;
+			boolean retry = this.properties.isEnabled() && repeatable(request, cause);
+			StaleConnections.tell(this.listener, request.url(), cause, retry);
+			return retry ? cause : null;
 		}
 		catch (Throwable failure) {
 			logger.debug("conntrace could not judge a failed request", failure);
-			return false;
+			return null;
 		}
 	}
 
@@ -113,8 +117,9 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 		}
 	}
 
-	private boolean repeatable(ClientRequest request) {
-		boolean idempotent = SendAgain.idempotent(request.method(), request.headers(), this.properties);
+	private boolean repeatable(ClientRequest request, RetryCause cause) {
+		boolean idempotent = !cause.mayHaveBeenProcessed()
+				|| SendAgain.idempotent(request.method(), request.headers(), this.properties);
 		// A request without a body keeps Spring's shared empty inserter, the only body known to be repeatable.
 		boolean bodyRepeatable = request.body() == BodyInserters.empty() || this.properties.isReplayBody();
 		return idempotent && bodyRepeatable;

@@ -1,0 +1,128 @@
+package io.conntrace.autoconfigure.retry;
+
+import java.time.Duration;
+import java.util.List;
+
+import brave.handler.MutableSpan;
+import io.conntrace.autoconfigure.trace.TracedContext;
+import io.conntrace.autoconfigure.trace.TracedContext.CapturedSpans;
+import io.conntrace.trace.RawHttp2Server;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.HttpProtocol;
+
+import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
+import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * HTTP/2 streams the server says it never processed (GOAWAY with a lower last-stream id, RST_STREAM
+ * REFUSED_STREAM) are sent again on a new connection whatever their method, and each request reaches the server
+ * once; a request the server processed before it dropped the connection is not sent again. Boot's WebClient on
+ * h2c, conntrace's defaults, against a server whose frames the test sets ({@link RawHttp2Server}).
+ */
+class Http2UnprocessedStreamTests {
+
+	private final ApplicationContextRunner runner = TracedContext.runner()
+		.withConfiguration(TracedContext.METRICS)
+		.withBean("h2c", ClientHttpConnectorBuilderCustomizer.class, Http2UnprocessedStreamTests::h2c);
+
+	@Test
+	void streamsAboveAGoAwaysLastStreamAreSentAgainPostsIncludedAndNoneTwice() throws Exception {
+		try (RawHttp2Server server = new RawHttp2Server(RawHttp2Server.Mode.GOAWAY, 6)) {
+			this.runner.run((context) -> {
+				List<String> outcomes = sendAtOnce(context, server, 6);
+				assertThat(outcomes).containsOnly("ok");
+				for (int i = 0; i < 6; i++) {
+					assertThat(server.processed("r" + i)).as("r" + i).isEqualTo(1);
+				}
+				assertThat(server.accepted()).isEqualTo(2);
+				assertThat(retries(context, "goaway")).isEqualTo(3);
+				List<MutableSpan> retried = retriedSpans(context, 6);
+				System.out.printf("http2 goaway: 6 sent at once, 3 above the last stream sent again (%d spans say "
+						+ "goaway), each processed once, %d sockets%n", retried.size(), server.accepted());
+				assertThat(retried).hasSize(3)
+					.allSatisfy((span) -> assertThat(span.tag("conntrace.retry")).isEqualTo("goaway"));
+			});
+		}
+	}
+
+	@Test
+	void refusedStreamsAreSentAgainAndCounted() throws Exception {
+		try (RawHttp2Server server = new RawHttp2Server(RawHttp2Server.Mode.REFUSE, 2)) {
+			this.runner.run((context) -> {
+				List<String> outcomes = sendAtOnce(context, server, 4);
+				assertThat(outcomes).containsOnly("ok");
+				assertThat(server.refused()).isEqualTo(2);
+				for (int i = 0; i < 4; i++) {
+					assertThat(server.processed("r" + i)).as("r" + i).isEqualTo(1);
+				}
+				assertThat(retries(context, "refused-stream")).isEqualTo(2);
+				System.out.printf("http2 refused-stream: 4 sent, 2 refused and sent again, each processed once%n");
+				assertThat(retriedSpans(context, 4)).hasSize(2)
+					.allSatisfy((span) -> assertThat(span.tag("conntrace.retry")).isEqualTo("refused-stream"));
+			});
+		}
+	}
+
+	@Test
+	void aPostTheServerProcessedBeforeDroppingTheConnectionIsNotSentAgain() throws Exception {
+		try (RawHttp2Server server = new RawHttp2Server(RawHttp2Server.Mode.PROCESS_THEN_DROP, 1)) {
+			this.runner.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				Throwable failure = send(client, server, HttpMethod.POST, "r0")
+					.map((body) -> (Throwable) null)
+					.onErrorResume(Mono::just)
+					.block(Duration.ofSeconds(10));
+				assertThat(failure).isInstanceOf(WebClientRequestException.class);
+				assertThat(server.processed("r0")).isEqualTo(1);
+				assertThat(server.accepted()).isEqualTo(1);
+				assertThat(context.getBean(MeterRegistry.class).find("conntrace.retries").counter()).isNull();
+			});
+		}
+	}
+
+	/** Half GETs, half POSTs without a body, all at once: one connection carries them as streams. */
+	private static List<String> sendAtOnce(AssertableApplicationContext context, RawHttp2Server server, int count) {
+		WebClient client = context.getBean(WebClient.Builder.class).build();
+		return Flux.range(0, count)
+			.flatMap((i) -> send(client, server, (i % 2 == 0) ? HttpMethod.GET : HttpMethod.POST, "r" + i)
+				.onErrorResume((ex) -> Mono.just(ex.toString())), count)
+			.collectList()
+			.block(Duration.ofSeconds(20));
+	}
+
+	private static Mono<String> send(WebClient client, RawHttp2Server server, HttpMethod method, String request) {
+		return client.method(method)
+			.uri(server.url("/"))
+			.header("x-request", request)
+			.retrieve()
+			.bodyToMono(String.class);
+	}
+
+	private static double retries(AssertableApplicationContext context, String cause) {
+		Counter counter = context.getBean(MeterRegistry.class).find("conntrace.retries").tag("cause", cause).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	private static List<MutableSpan> retriedSpans(AssertableApplicationContext context, int expected) {
+		CapturedSpans spans = context.getBean(CapturedSpans.class);
+		Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> spans.client().size() >= expected);
+		return spans.client().stream().filter((span) -> span.tag("conntrace.retry") != null).toList();
+	}
+
+	private static ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> h2c() {
+		return (builder) -> builder.withHttpClientCustomizer((client) -> client.protocol(HttpProtocol.H2C));
+	}
+
+}
