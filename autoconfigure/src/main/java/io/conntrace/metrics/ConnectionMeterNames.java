@@ -44,7 +44,7 @@ public enum ConnectionMeterNames implements MeterDocumentation {
 	DNS_LOOKUP("dns.lookup.duration", Meter.Type.TIMER, null, Tags.SERVER_ADDRESS),
 
 	/**
-	 * Requests sent again, once, on another connection, by why ({@code cause}: {@code stale-connection},
+	 * Requests sent again, once, by why ({@code cause}: {@code stale-connection},
 	 * {@code goaway}, {@code refused-stream}).
 	 */
 	RETRIES("conntrace.retries", Meter.Type.COUNTER, "requests", Tags.CAUSE, Tags.SERVER_ADDRESS),

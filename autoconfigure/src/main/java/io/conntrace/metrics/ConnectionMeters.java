@@ -63,7 +63,7 @@ public final class ConnectionMeters implements ConnectionListener {
 	@Override
 	public void requestRetried(String host, int port, RetryCause cause) {
 		Counter.builder(RETRIES.getName())
-			.description("Requests sent again on another connection, by why")
+			.description("Requests sent again, once, by why")
 			.baseUnit(RETRIES.getBaseUnit())
 			.tags(this.servers.get(host, port).addressOnly)
 			.tag(ConnectionMeterNames.Tags.CAUSE.asString(), cause.value())

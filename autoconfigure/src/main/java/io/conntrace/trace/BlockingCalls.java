@@ -32,7 +32,7 @@ import reactor.util.context.Context;
  * span around the call);</li>
  * <li>a {@link RequestAttempts} record;</li>
  * <li>on a stale keep-alive connection ({@link StaleConnections#isStale}) or an HTTP/2 stream the server never
- * processed ({@link RetryCause}), the request sent once more on another connection when the {@link ResendRule}
+ * processed ({@link RetryCause}), the request sent once more when the {@link ResendRule}
  * allows it: a new subscription of Reactor Netty's connect, which writes the request again; its span says so;</li>
  * <li>on a final failure, the connection it ran on and what the {@link RequestFailureDescriber}s add, as
  * suppressed exceptions of the client's error, when that is one made for this failure (an I/O error, the
@@ -122,7 +122,7 @@ public final class BlockingCalls implements Function<Mono<? extends Connection>,
 				request.requestHeaders().contains(ResendRule.IDEMPOTENCY_KEY), hasBody(request.requestHeaders()));
 		URI url = call.url();
 		if (url != null) {
-			StaleConnections.tell(this.listener, url, cause, again);
+			StaleConnections.tell(this.listener, url, first, cause, again);
 		}
 		if (again) {
 			Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);

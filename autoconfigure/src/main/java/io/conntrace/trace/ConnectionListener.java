@@ -81,7 +81,7 @@ public interface ConnectionListener {
 	}
 
 	/**
-	 * A failed request is sent again, once, on another connection.
+	 * A failed request is sent again, once.
 	 * @param host the host the request named
 	 * @param port the remote port
 	 * @param cause why

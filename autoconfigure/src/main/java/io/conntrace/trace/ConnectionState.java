@@ -1,5 +1,7 @@
 package io.conntrace.trace;
 
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import reactor.netty.http.client.HttpClientRequest;
@@ -234,6 +236,17 @@ final class ConnectionState implements ConnectionInfo {
 	@Override
 	public long heldNanos() {
 		return (isActive() && this.acquired != 0) ? System.nanoTime() - this.acquired : -1;
+	}
+
+	/** Whether a stale meeting with this connection was counted: once per connection, however many streams it took. */
+	private volatile int staleCounted;
+
+	private static final AtomicIntegerFieldUpdater<ConnectionState> STALE_COUNTED = AtomicIntegerFieldUpdater
+		.newUpdater(ConnectionState.class, "staleCounted");
+
+	/** Whether this is the first request to find the connection stale; later ones (its burst's streams) are not. */
+	boolean firstToFindItStale() {
+		return STALE_COUNTED.compareAndSet(this, 0, 1);
 	}
 
 	/** The server's GOAWAY named this last stream: every stream above it was never processed. */

@@ -168,7 +168,8 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 				return;
 			}
 			long now = System.nanoTime();
-			if (!state.http2) {
+			boolean firstStream = !state.http2;
+			if (firstStream) {
 				// An h2c upgrade's first request ran as HTTP/1.1: its fixed attributes named that version, and
 				// its response goes on as stream 1, which opens no stream here, so its end cannot be seen.
 				state.fixedAttributes = null;
@@ -176,11 +177,14 @@ final class ConnectionTraceObserver implements ConnectionObserver {
 				state.http2 = true;
 				// Its response is found through the context from now on; no RELEASED may come to let go of it.
 				state.currentAttempts = null;
-				Http2ConnectionFrames.install(connectionChannel);
 			}
 			int ordinal = state.requests + 1;
 			state.requests = ordinal;
 			int inFlight = Http2Streams.opened(connection.channel(), state);
+			if (firstStream) {
+				// After the count: the reader's own failure must not cost the connection its stream count.
+				Http2ConnectionFrames.install(connectionChannel);
+			}
 			// Idle only when nothing else ran on the connection: the time since its last stream ended.
 			long idle = (ordinal > 1 && inFlight == 0 && state.released != 0 && !state.upgraded)
 					? now - state.released : -1;

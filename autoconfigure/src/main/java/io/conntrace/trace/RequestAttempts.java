@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.Connection;
@@ -153,6 +154,19 @@ public final class RequestAttempts {
 		}
 		int lastProcessed = state.goAwayLastStreamId;
 		return (lastProcessed != Integer.MAX_VALUE && (id <= 0 || id > lastProcessed)) ? RetryCause.GOAWAY : null;
+	}
+
+	/**
+	 * Whether the last attempt is the first to find its connection stale: an HTTP/2 connection can take a burst of
+	 * streams with it, and is counted once. {@code true} when the connection cannot be told.
+	 */
+	boolean firstToFindItsConnectionStale() {
+		if (!(this.request instanceof Connection connection)) {
+			return true;
+		}
+		Channel channel = connection.channel();
+		ConnectionState state = ConnectionState.of((channel.parent() != null) ? channel.parent() : channel);
+		return state == null || state.firstToFindItStale();
 	}
 
 	/** How long the connection had been idle before the last attempt or, on HTTP/2, before its burst; -1 if not. */

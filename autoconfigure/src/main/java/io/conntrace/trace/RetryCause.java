@@ -1,7 +1,7 @@
 package io.conntrace.trace;
 
 /**
- * Why conntrace sends a failed request again, once, on another connection: the value of the span's
+ * Why conntrace sends a failed request again, once: the value of the span's
  * {@code conntrace.retry} attribute and of the {@code cause} tag of {@code conntrace.retries}.
  */
 public enum RetryCause {

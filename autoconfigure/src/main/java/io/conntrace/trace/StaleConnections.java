@@ -68,19 +68,22 @@ public final class StaleConnections {
 
 	/**
 	 * Tell a listener what was done about a request to the given URL that may be sent again: a stale connection
-	 * met, and the request sent again. A URL whose server cannot be told is not counted.
+	 * met (once per connection: an HTTP/2 connection takes its burst's streams with it), and the request sent
+	 * again. A URL whose server cannot be told is not counted.
 	 * @param listener the listener, for example the meters
 	 * @param url the request's URL
+	 * @param attempts what the request's attempts ran on
 	 * @param cause why it may be sent again
 	 * @param sentAgain whether it is
 	 */
-	public static void tell(ConnectionListener listener, URI url, RetryCause cause, boolean sentAgain) {
+	public static void tell(ConnectionListener listener, URI url, RequestAttempts attempts, RetryCause cause,
+			boolean sentAgain) {
 		String host = RequestServer.host(url);
 		if (host.isEmpty()) {
 			return;
 		}
 		int port = RequestServer.port(url);
-		if (cause == RetryCause.STALE_CONNECTION) {
+		if (cause == RetryCause.STALE_CONNECTION && attempts.firstToFindItsConnectionStale()) {
 			listener.staleConnection(host, port, sentAgain ? StaleAction.RETRIED : StaleAction.FAILED);
 		}
 		if (sentAgain) {

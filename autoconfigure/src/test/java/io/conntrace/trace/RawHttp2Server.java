@@ -51,7 +51,13 @@ public final class RawHttp2Server implements AutoCloseable {
 		GOAWAY,
 
 		/** Processes the first request, then closes the connection without answering it. */
-		PROCESS_THEN_DROP
+		PROCESS_THEN_DROP,
+
+		/**
+		 * Answers the first {@code n} streams; when {@code n} more are open, closes the connection without a word
+		 * (no GOAWAY, none of them processed), as a server does that drops a connection it held idle.
+		 */
+		SILENT_CLOSE
 
 	}
 
@@ -129,6 +135,8 @@ public final class RawHttp2Server implements AutoCloseable {
 
 		private final List<Http2FrameStream> waiting = new ArrayList<>();
 
+		private int ended;
+
 		Requests(Http2FrameCodec codec, Mode misbehave) {
 			this.codec = codec;
 			this.misbehave = misbehave;
@@ -162,6 +170,9 @@ public final class RawHttp2Server implements AutoCloseable {
 			if (this.misbehave == Mode.GOAWAY) {
 				this.waiting.add(stream);
 				if (this.waiting.size() == RawHttp2Server.this.n) {
+					// By id, not by the order they ended in (a POST ends with its data): the GOAWAY names the highest
+					// answered, and every stream above it must be one that was not.
+					this.waiting.sort(java.util.Comparator.comparingInt(Http2FrameStream::id));
 					int answered = RawHttp2Server.this.n / 2;
 					for (int i = 0; i < answered; i++) {
 						answer(ctx, this.waiting.get(i));
@@ -173,6 +184,16 @@ public final class RawHttp2Server implements AutoCloseable {
 							codecContext.newPromise());
 					codecContext.flush();
 					ctx.channel().eventLoop().schedule(() -> ctx.close(), 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+				}
+				return;
+			}
+			if (this.misbehave == Mode.SILENT_CLOSE) {
+				if (++this.ended <= RawHttp2Server.this.n) {
+					answer(ctx, stream);
+				}
+				else if (this.ended == 2 * RawHttp2Server.this.n) {
+					// From the head: the frame codec would send a GOAWAY as it closes.
+					ctx.pipeline().context(this.codec).close();
 				}
 				return;
 			}

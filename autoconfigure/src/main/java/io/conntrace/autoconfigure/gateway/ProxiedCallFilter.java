@@ -106,7 +106,7 @@ final class ProxiedCallFilter implements GlobalFilter, Ordered {
 		if (decision.retry()) {
 			Observation firstCall = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_OBSERVATION_ATTR);
 			if (prepared(exchange, firstCall, ex)) {
-				tell(exchange, cause, true);
+				tell(exchange, first, cause, true);
 				RequestAttempts retry = new RequestAttempts();
 				return call(exchange, chain, retry, new RetriedCall(exchange, firstCall, first, cause))
 					.onErrorMap((retryFailure) -> {
@@ -115,7 +115,7 @@ final class ProxiedCallFilter implements GlobalFilter, Ordered {
 					});
 			}
 		}
-		tell(exchange, cause, false);
+		tell(exchange, first, cause, false);
 		return Mono.error(ex);
 	}
 
@@ -171,11 +171,11 @@ final class ProxiedCallFilter implements GlobalFilter, Ordered {
 				&& (noBody || cached);
 	}
 
-	private void tell(ServerWebExchange exchange, RetryCause cause, boolean sentAgain) {
+	private void tell(ServerWebExchange exchange, RequestAttempts first, RetryCause cause, boolean sentAgain) {
 		try {
 			URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
 			if (url != null) {
-				StaleConnections.tell(this.listener, url, cause, sentAgain);
+				StaleConnections.tell(this.listener, url, first, cause, sentAgain);
 			}
 		}
 		catch (Throwable failure) {

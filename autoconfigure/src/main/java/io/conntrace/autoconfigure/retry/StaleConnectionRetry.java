@@ -86,7 +86,7 @@ final class StaleConnectionRetry implements ExchangeFilterFunction {
 				return null;
 			}
 			boolean retry = this.properties.isEnabled() && repeatable(request, cause);
-			StaleConnections.tell(this.listener, request.url(), cause, retry);
+			StaleConnections.tell(this.listener, request.url(), first, cause, retry);
 			return retry ? cause : null;
 		}
 		catch (Throwable failure) {

@@ -75,6 +75,45 @@ class Http2UnprocessedStreamTests {
 		}
 	}
 
+	/**
+	 * A server that drops a connection it held idle, without a word, takes a whole burst of streams with it: every
+	 * stream of the burst met the connection as the first did, idle, so each GET is sent again; the POST, which the
+	 * server might have processed for all the client knows, is not. The connection is counted stale once.
+	 */
+	@Test
+	void aBurstOnAConnectionIdleBeforeItIsJudgedByThatIdleTime() throws Exception {
+		try (RawHttp2Server server = new RawHttp2Server(RawHttp2Server.Mode.SILENT_CLOSE, 4)) {
+			this.runner.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				assertThat(Flux.range(0, 4)
+					.flatMap((i) -> send(client, server, HttpMethod.GET, "first-" + i))
+					.collectList()
+					.block(Duration.ofSeconds(10))).containsOnly("ok");
+				// The injected idle time before the second burst.
+				Thread.sleep(200);
+				List<String> outcomes = Flux.range(0, 4)
+					.flatMap((i) -> send(client, server, (i == 3) ? HttpMethod.POST : HttpMethod.GET, "second-" + i)
+						.onErrorResume(WebClientRequestException.class, (ex) -> Mono.just("failed")), 4)
+					.collectList()
+					.block(Duration.ofSeconds(10));
+				assertThat(outcomes).containsExactlyInAnyOrder("ok", "ok", "ok", "failed");
+				assertThat(server.processed("second-3")).isZero();
+				for (int i = 0; i < 3; i++) {
+					assertThat(server.processed("second-" + i)).isEqualTo(1);
+				}
+				assertThat(retries(context, "stale-connection")).isEqualTo(3);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.find("conntrace.stale.connections")
+					.counters()
+					.stream()
+					.mapToDouble(Counter::count)
+					.sum()).isEqualTo(1);
+				System.out.printf("http2 silent close of an idle connection: a burst of 3 GETs and a POST, the GETs "
+						+ "sent again, the POST not, %d sockets%n", server.accepted());
+			});
+		}
+	}
+
 	@Test
 	void aPostTheServerProcessedBeforeDroppingTheConnectionIsNotSentAgain() throws Exception {
 		try (RawHttp2Server server = new RawHttp2Server(RawHttp2Server.Mode.PROCESS_THEN_DROP, 1)) {
