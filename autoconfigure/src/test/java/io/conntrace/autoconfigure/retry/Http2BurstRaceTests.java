@@ -9,16 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.conntrace.autoconfigure.trace.TracedContext;
 import io.conntrace.trace.CountingServer;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.Http2SslContextSpec;
-import reactor.netty.http.HttpProtocol;
 
-import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
-import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
@@ -52,7 +47,7 @@ class Http2BurstRaceTests {
 	void noStreamIsLostWithConntracesDefaults(boolean tls) throws Exception {
 		List<CountingServer> servers = servers(tls);
 		try {
-			http2(tls).run((context) -> {
+			TracedContext.http2(this.runner, tls).run((context) -> {
 				List<Integer> failed = race(context.getBean(WebClient.Builder.class).build(), servers);
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				System.out.printf("http2 burst race %s, conntrace defaults: failed %s of %d each; sockets %s; retries %s%n",
@@ -76,7 +71,7 @@ class Http2BurstRaceTests {
 	void withoutConntrace(boolean tls) throws Exception {
 		List<CountingServer> servers = servers(tls);
 		try {
-			http2(tls).withPropertyValues("conntrace.enabled=false").run((context) -> {
+			TracedContext.http2(this.runner, tls).withPropertyValues("conntrace.enabled=false").run((context) -> {
 				List<Integer> failed = race(context.getBean(WebClient.Builder.class).build(), servers);
 				// The figures beside conntrace's: how many a run loses depends on how the closes fall on the bursts.
 				System.out.printf("http2 burst race %s, conntrace off: failed %s of %d each; sockets %s%n",
@@ -124,16 +119,6 @@ class Http2BurstRaceTests {
 			}, CALLERS), servers.size())
 			.blockLast(Duration.ofSeconds(90));
 		return failed.stream().map(AtomicInteger::get).toList();
-	}
-
-	/** Boot's WebClient switched to HTTP/2 as a user does it, trusting the test certificate over TLS. */
-	private ApplicationContextRunner http2(boolean tls) {
-		ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> customizer = (builder) -> builder
-			.withHttpClientCustomizer((client) -> tls ? client.protocol(HttpProtocol.H2)
-				.secure((spec) -> spec.sslContext(Http2SslContextSpec.forClient()
-					.configure((ssl) -> ssl.trustManager(InsecureTrustManagerFactory.INSTANCE))))
-					: client.protocol(HttpProtocol.H2C));
-		return this.runner.withBean("http2", ClientHttpConnectorBuilderCustomizer.class, () -> customizer);
 	}
 
 }

@@ -9,16 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.conntrace.autoconfigure.trace.TracedContext;
 import io.conntrace.trace.CountingServer;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.Http2SslContextSpec;
-import reactor.netty.http.HttpProtocol;
 
-import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
-import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
@@ -46,7 +41,7 @@ class Http2StaleConnectionTests {
 	@ValueSource(booleans = { false, true })
 	void withoutConntraceSomeRequestsFail(boolean tls) throws Exception {
 		try (Servers servers = new Servers(tls)) {
-			http2(tls).withPropertyValues("conntrace.enabled=false").run((context) -> {
+			TracedContext.http2(this.runner, tls).withPropertyValues("conntrace.enabled=false").run((context) -> {
 				WebClient client = context.getBean(WebClient.Builder.class).build();
 				int failed = 0;
 				int sent = 0;
@@ -64,7 +59,7 @@ class Http2StaleConnectionTests {
 	@ValueSource(booleans = { false, true })
 	void withConntraceDefaultsNoRequestFails(boolean tls) throws Exception {
 		try (Servers servers = new Servers(tls)) {
-			http2(tls).run((context) -> {
+			TracedContext.http2(this.runner, tls).run((context) -> {
 				int failed = servers.race(context.getBean(WebClient.Builder.class).build());
 				report("conntrace defaults", tls, failed, servers.requests());
 				assertThat(failed).isZero();
@@ -80,16 +75,6 @@ class Http2StaleConnectionTests {
 				assertThat(retried).isNotEmpty();
 			});
 		}
-	}
-
-	/** Boot's WebClient switched to HTTP/2 as a user does it, trusting the test certificate over TLS. */
-	private ApplicationContextRunner http2(boolean tls) {
-		ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> customizer = (builder) -> builder
-			.withHttpClientCustomizer((client) -> tls ? client.protocol(HttpProtocol.H2)
-				.secure((spec) -> spec.sslContext(Http2SslContextSpec.forClient()
-					.configure((ssl) -> ssl.trustManager(InsecureTrustManagerFactory.INSTANCE))))
-					: client.protocol(HttpProtocol.H2C));
-		return this.runner.withBean("http2", ClientHttpConnectorBuilderCustomizer.class, () -> customizer);
 	}
 
 	private static void report(String mode, boolean tls, int failed, int sent) {

@@ -13,10 +13,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.HttpProtocol;
 
-import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
-import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.http.HttpMethod;
@@ -33,9 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class Http2UnprocessedStreamTests {
 
-	private final ApplicationContextRunner runner = TracedContext.runner()
-		.withConfiguration(TracedContext.METRICS)
-		.withBean("h2c", ClientHttpConnectorBuilderCustomizer.class, Http2UnprocessedStreamTests::h2c);
+	private final ApplicationContextRunner runner = TracedContext
+		.http2(TracedContext.runner().withConfiguration(TracedContext.METRICS), false);
 
 	@Test
 	void streamsAboveAGoAwaysLastStreamAreSentAgainPostsIncludedAndNoneTwice() throws Exception {
@@ -158,10 +154,6 @@ class Http2UnprocessedStreamTests {
 		CapturedSpans spans = context.getBean(CapturedSpans.class);
 		Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> spans.client().size() >= expected);
 		return spans.client().stream().filter((span) -> span.tag("conntrace.retry") != null).toList();
-	}
-
-	private static ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> h2c() {
-		return (builder) -> builder.withHttpClientCustomizer((client) -> client.protocol(HttpProtocol.H2C));
 	}
 
 }

@@ -11,10 +11,15 @@ import io.conntrace.autoconfigure.keepalive.KeepAliveAutoConfiguration;
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
 import io.conntrace.autoconfigure.pool.ConnectionPoolAutoConfiguration;
 import io.conntrace.autoconfigure.retry.StaleConnectionRetryAutoConfiguration;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.HttpProtocol;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
+import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
@@ -58,6 +63,22 @@ public final class TracedContext {
 			.withConfiguration(CONNTRACE)
 			.withPropertyValues("management.tracing.sampling.probability=1.0")
 			.withUserConfiguration(SpanCapture.class);
+	}
+
+	/**
+	 * Return a runner whose Boot WebClient speaks HTTP/2 as a user switches it: h2c with prior knowledge, or h2 over
+	 * TLS trusting the test servers' self-signed certificates.
+	 * @param runner the runner to switch
+	 * @param tls whether over TLS (h2) or not (h2c)
+	 * @return the runner with the connector customizer
+	 */
+	public static ApplicationContextRunner http2(ApplicationContextRunner runner, boolean tls) {
+		ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> customizer = (builder) -> builder
+			.withHttpClientCustomizer((client) -> tls ? client.protocol(HttpProtocol.H2)
+				.secure((spec) -> spec.sslContext(Http2SslContextSpec.forClient()
+					.configure((ssl) -> ssl.trustManager(InsecureTrustManagerFactory.INSTANCE))))
+					: client.protocol(HttpProtocol.H2C));
+		return runner.withBean("http2", ClientHttpConnectorBuilderCustomizer.class, () -> customizer);
 	}
 
 	@Configuration(proxyBeanMethods = false)
