@@ -3,6 +3,7 @@ package io.conntrace.trace;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.conntrace.testsupport.CountingServer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;

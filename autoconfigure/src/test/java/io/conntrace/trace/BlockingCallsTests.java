@@ -5,14 +5,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import brave.handler.MutableSpan;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.LogCapture;
+import io.conntrace.testsupport.SpanAssertions;
+import io.conntrace.testsupport.SpanCollector;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.micrometer.observation.transport.RequestReplyReceiverContext;
 import io.micrometer.observation.transport.RequestReplySenderContext;
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,8 +21,6 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.util.context.Context;
-
-import org.slf4j.LoggerFactory;
 
 import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
@@ -38,7 +36,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  */
 class BlockingCallsTests {
 
-	private final SpanCollector spans = new SpanCollector();
+	private final SpanCollector spans = new SpanCollector(ConnectionTracing.observationFilter());
 
 	private final ConnectionProvider pool = TracedClient.pool("blocking", 50);
 
@@ -186,13 +184,8 @@ class BlockingCallsTests {
 
 	@Test
 	void aFailureInTheBlockingCallHookNeverReachesTheCall() throws Exception {
-		ListAppender<ILoggingEvent> log = new ListAppender<>();
-		Logger logger = (Logger) LoggerFactory.getLogger(ConnectionTracing.class);
-		log.start();
-		logger.addAppender(log);
-		Guard.reset();
-		Guard.failAt = Hook.CALL;
-		try (CountingServer server = CountingServer.http()) {
+		HookFaults.arm(Hook.CALL);
+		try (LogCapture log = LogCapture.of(ConnectionTracing.class); CountingServer server = CountingServer.http()) {
 			RestClient client = client(ResendRule.of(true, false, false));
 			assertThat(client.get().uri(server.url("/close-second")).retrieve().body(String.class)).isEqualTo("ok");
 			awaitReleased(1);
@@ -201,14 +194,10 @@ class BlockingCallsTests {
 					() -> client.get().uri(server.url("/close-second")).retrieve().body(String.class));
 			assertThat(failure).isNotNull();
 			assertThat(failure.getCause()).isInstanceOf(PrematureCloseException.class);
-			List<ILoggingEvent> warnings = log.list.stream().filter((event) -> event.getLevel() == Level.WARN).toList();
-			assertThat(warnings).hasSize(1);
-			assertThat(warnings.get(0).getFormattedMessage()).contains("CALL");
+			assertThat(log.warningMessages()).hasSize(1).first().asString().contains("CALL");
 		}
 		finally {
-			Guard.failAt = null;
-			Guard.reset();
-			logger.detachAppender(log);
+			HookFaults.disarm();
 		}
 	}
 

@@ -12,22 +12,25 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 import brave.handler.MutableSpan;
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.conntrace.metrics.ConnectionMeters;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.DelayedDnsServer;
+import io.conntrace.testsupport.DelayingProxy;
+import io.conntrace.testsupport.LogCapture;
+import io.conntrace.testsupport.SpanCollector;
 import io.netty.channel.ChannelOption;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
 
+import static io.conntrace.testsupport.SpanAssertions.millis;
+import static io.conntrace.testsupport.SpanAssertions.reused;
+import static io.conntrace.testsupport.SpanAssertions.tag;
 import static io.conntrace.trace.ConnectionSpanAttributes.ACQUIRE;
 import static io.conntrace.trace.ConnectionSpanAttributes.ACQUIRE_CANCELLED_IN;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECT;
@@ -35,9 +38,6 @@ import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_ID;
 import static io.conntrace.trace.ConnectionSpanAttributes.DNS;
 import static io.conntrace.trace.ConnectionSpanAttributes.POOL_WAIT;
 import static io.conntrace.trace.ConnectionSpanAttributes.TLS;
-import static io.conntrace.trace.SpanAssertions.millis;
-import static io.conntrace.trace.SpanAssertions.reused;
-import static io.conntrace.trace.SpanAssertions.tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,7 +53,7 @@ class CancelledAcquireTests {
 
 	private static final Duration HELD = Duration.ofMillis(600);
 
-	private final SpanCollector spans = new SpanCollector();
+	private final SpanCollector spans = new SpanCollector(ConnectionTracing.observationFilter());
 
 	private final AtomicReference<ConnectionPoolMetrics> pool = new AtomicReference<>();
 
@@ -63,7 +63,8 @@ class CancelledAcquireTests {
 	 */
 	@BeforeAll
 	static void warmUp() throws Exception {
-		try (SpanCollector spans = new SpanCollector(); CountingServer https = CountingServer.https();
+		try (SpanCollector spans = new SpanCollector(ConnectionTracing.observationFilter());
+				CountingServer https = CountingServer.https();
 				TracedClient client = new TracedClient(spans.registry())) {
 			client.get(https.url("/"));
 		}
@@ -247,15 +248,10 @@ class CancelledAcquireTests {
 
 	@Test
 	void failuresAtTheWaitAndCancelHooksNeverReachTheRequest() throws Exception {
-		Logger logger = (Logger) LoggerFactory.getLogger(ConnectionTracing.class);
-		ListAppender<ILoggingEvent> log = new ListAppender<>();
-		log.start();
-		logger.addAppender(log);
-		try {
+		try (LogCapture log = LogCapture.of(ConnectionTracing.class)) {
 			for (Hook hook : List.of(Hook.WAIT, Hook.CANCEL)) {
-				Guard.reset();
-				log.list.clear();
-				Guard.failAt = hook;
+				log.clear();
+				HookFaults.arm(hook);
 				ConnectionProvider single = TracedClient.timed(ConnectionProvider.builder("faults-" + hook)
 					.maxConnections(1)
 					.metrics(true, () -> (name, id, remote, metrics) -> this.pool.set(metrics)));
@@ -266,17 +262,11 @@ class CancelledAcquireTests {
 					assertThat(holder.block(Duration.ofSeconds(10))).isEqualTo("slow");
 					assertThat(client.get(server.url("/"))).isEqualTo("ok");
 				}
-				List<ILoggingEvent> warnings = new ArrayList<>(log.list).stream()
-					.filter((event) -> event.getLevel() == Level.WARN)
-					.toList();
-				assertThat(warnings).hasSize(1);
-				assertThat(warnings.get(0).getFormattedMessage()).contains(hook.name());
+				assertThat(log.warningMessages()).hasSize(1).first().asString().contains(hook.name());
 			}
 		}
 		finally {
-			Guard.failAt = null;
-			Guard.reset();
-			logger.detachAppender(log);
+			HookFaults.disarm();
 		}
 	}
 

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.SpanCollector;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CloseReasonTests {
 
-	private final SpanCollector spans = new SpanCollector();
+	private final SpanCollector spans = new SpanCollector(ConnectionTracing.observationFilter());
 
 	private final Recorder recorder = new Recorder();
 

@@ -6,11 +6,19 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 import brave.handler.MutableSpan;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.DelayedDnsServer;
+import io.conntrace.testsupport.DelayingProxy;
+import io.conntrace.testsupport.SpanCollector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.netty.resources.ConnectionProvider;
 
+import static io.conntrace.testsupport.SpanAssertions.annotations;
+import static io.conntrace.testsupport.SpanAssertions.millis;
+import static io.conntrace.testsupport.SpanAssertions.reused;
+import static io.conntrace.testsupport.SpanAssertions.tag;
 import static io.conntrace.trace.ConnectionSpanAttributes.ACQUIRE;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECT;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_AGE;
@@ -21,10 +29,6 @@ import static io.conntrace.trace.ConnectionSpanAttributes.DNS;
 import static io.conntrace.trace.ConnectionSpanAttributes.POOL_WAIT;
 import static io.conntrace.trace.ConnectionSpanAttributes.SETUP;
 import static io.conntrace.trace.ConnectionSpanAttributes.TLS;
-import static io.conntrace.trace.SpanAssertions.annotations;
-import static io.conntrace.trace.SpanAssertions.millis;
-import static io.conntrace.trace.SpanAssertions.reused;
-import static io.conntrace.trace.SpanAssertions.tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -36,7 +40,7 @@ class ConnectionPhasesGroundTruthTests {
 
 	private static final Duration INJECTED = Duration.ofMillis(200);
 
-	private final SpanCollector spans = new SpanCollector();
+	private final SpanCollector spans = new SpanCollector(ConnectionTracing.observationFilter());
 
 	@AfterEach
 	void close() {

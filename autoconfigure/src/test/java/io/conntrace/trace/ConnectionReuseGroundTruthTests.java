@@ -6,12 +6,20 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import brave.handler.MutableSpan;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.SpanAssertions;
+import io.conntrace.testsupport.SpanCollector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 
+import static io.conntrace.testsupport.SpanAssertions.annotations;
+import static io.conntrace.testsupport.SpanAssertions.millis;
+import static io.conntrace.testsupport.SpanAssertions.newConnections;
+import static io.conntrace.testsupport.SpanAssertions.reused;
+import static io.conntrace.testsupport.SpanAssertions.tag;
 import static io.conntrace.trace.ConnectionSpanAttributes.ACQUIRE;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECT;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_AGE;
@@ -26,11 +34,6 @@ import static io.conntrace.trace.ConnectionSpanAttributes.TLS;
 import static io.conntrace.trace.ConnectionSpanAttributes.TLS_CIPHER;
 import static io.conntrace.trace.ConnectionSpanAttributes.TLS_PROTOCOL_VERSION;
 import static io.conntrace.trace.ConnectionSpanAttributes.TLS_RESUMED;
-import static io.conntrace.trace.SpanAssertions.annotations;
-import static io.conntrace.trace.SpanAssertions.millis;
-import static io.conntrace.trace.SpanAssertions.newConnections;
-import static io.conntrace.trace.SpanAssertions.reused;
-import static io.conntrace.trace.SpanAssertions.tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -39,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConnectionReuseGroundTruthTests {
 
-	private final SpanCollector spans = new SpanCollector();
+	private final SpanCollector spans = new SpanCollector(ConnectionTracing.observationFilter());
 
 	@AfterEach
 	void close() {

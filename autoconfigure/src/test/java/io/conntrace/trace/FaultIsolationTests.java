@@ -2,48 +2,37 @@ package io.conntrace.trace;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.DelayedDnsServer;
+import io.conntrace.testsupport.LogCapture;
+import io.conntrace.testsupport.SpanCollector;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.slf4j.LoggerFactory;
 import reactor.netty.resources.ConnectionProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * conntrace made to throw at each of its hooks in turn: every request must still complete as it would
- * without conntrace, and the failure must be reported once at WARN with its cause. The hooks of queued and
+ * conntrace made to throw at each of its hooks in turn ({@link HookFaults}: every block guarded for the hook
+ * fails): every request must still complete as it would without conntrace, and the failure must be reported
+ * once at WARN with its cause. The hooks of queued and
  * cancelled requests are failed in {@code CancelledAcquireTests}, those of blocking calls in
  * {@code BlockingCallsTests}.
  */
 class FaultIsolationTests {
 
-	private final SpanCollector spans = new SpanCollector();
+	private final SpanCollector spans = new SpanCollector(ConnectionTracing.observationFilter());
 
-	private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-
-	private final Logger logger = (Logger) LoggerFactory.getLogger(ConnectionTracing.class);
-
-	@BeforeEach
-	void captureLog() {
-		Guard.reset();
-		this.log.start();
-		this.logger.addAppender(this.log);
-	}
+	private final LogCapture log = LogCapture.of(ConnectionTracing.class);
 
 	@AfterEach
 	void restore() {
-		Guard.failAt = null;
-		Guard.reset();
-		this.logger.detachAppender(this.log);
+		HookFaults.disarm();
+		this.log.close();
 		this.spans.close();
 	}
 
@@ -57,7 +46,7 @@ class FaultIsolationTests {
 				TracedClient client = new TracedClient(this.spans.registry(), evictingPool(), dns::resolveWithMe);
 				TracedClient http2Client = new TracedClient(this.spans.registry(), evictingPool(),
 						(c) -> Http2GroundTruthTests.http2(false).apply(dns.resolveWithMe(c)))) {
-			Guard.failAt = hook;
+			HookFaults.arm(hook);
 			for (CountingServer server : List.of(http, https)) {
 				// By name, so resolution runs too; twice, so one request is new and one reused.
 				String url = server.url("/").replace("127.0.0.1", "conntrace.test");
@@ -76,9 +65,7 @@ class FaultIsolationTests {
 				.atMost(Duration.ofSeconds(10))
 				.until(() -> http.closed() == http.accepted() && https.closed() == https.accepted()
 						&& h2c.closed() == h2c.accepted());
-			List<ILoggingEvent> warnings = this.log.list.stream()
-				.filter((event) -> event.getLevel() == Level.WARN)
-				.toList();
+			List<ILoggingEvent> warnings = this.log.warnings();
 			assertThat(warnings).hasSize(1);
 			assertThat(warnings.get(0).getFormattedMessage()).contains(hook.name());
 			assertThat(warnings.get(0).getThrowableProxy().getMessage()).contains("fault injected at " + hook);

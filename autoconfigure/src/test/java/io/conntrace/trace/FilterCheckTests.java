@@ -3,15 +3,11 @@ package io.conntrace.trace;
 import java.util.List;
 
 import brave.handler.MutableSpan;
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.LogCapture;
+import io.conntrace.testsupport.SpanCollector;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-import reactor.netty.resources.ConnectionProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,31 +16,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FilterCheckTests {
 
-	private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-
-	private final Logger logger = (Logger) LoggerFactory.getLogger(ConnectionTracing.class);
-
-	@BeforeEach
-	void captureLog() {
-		FilterCheck.reset();
-		// No waiting in a test: the production patience is a minute.
-		FilterCheck.patienceNanos = 0;
-		FilterCheck.minRequests = 3;
-		this.log.start();
-		this.logger.addAppender(this.log);
-	}
+	private final LogCapture log = LogCapture.of(ConnectionTracing.class);
 
 	@AfterEach
 	void restore() {
-		FilterCheck.reset();
-		this.logger.detachAppender(this.log);
+		this.log.close();
 	}
 
 	@Test
 	void missingFilterIsReportedOnce() throws Exception {
-		try (SpanCollector spans = SpanCollector.withoutConntraceFilter(); CountingServer server = CountingServer.http();
+		try (SpanCollector spans = SpanCollector.withoutFilter(); CountingServer server = CountingServer.http();
 				TracedClient client = new TracedClient(spans.registry(), TracedClient.pool("no-filter", 2),
-						(httpClient) -> httpClient)) {
+						(httpClient) -> httpClient, impatient())) {
 			for (int i = 0; i < 5; i++) {
 				assertThat(client.get(server.url("/"))).isEqualTo("ok");
 			}
@@ -55,7 +38,7 @@ class FilterCheckTests {
 				assertThat(span.tags()).doesNotContainKey("conntrace.connection.reused");
 			});
 		}
-		assertThat(warnings()).hasSize(1)
+		assertThat(this.log.warningMessages()).hasSize(1)
 			.first()
 			.satisfies((message) -> assertThat(message).contains("ObservationFilter never ran")
 				.contains("ConnectionTracing.observationFilter()"));
@@ -63,23 +46,22 @@ class FilterCheckTests {
 
 	@Test
 	void registeredFilterSilencesTheCheck() throws Exception {
-		try (SpanCollector spans = new SpanCollector(); CountingServer server = CountingServer.http();
+		try (SpanCollector spans = new SpanCollector(ConnectionTracing.observationFilter());
+				CountingServer server = CountingServer.http();
 				TracedClient client = new TracedClient(spans.registry(), TracedClient.pool("filter", 2),
-						(httpClient) -> httpClient)) {
+						(httpClient) -> httpClient, impatient())) {
 			for (int i = 0; i < 5; i++) {
 				assertThat(client.get(server.url("/"))).isEqualTo("ok");
 			}
 			assertThat(spans.clientSpans(5)).allSatisfy(
 					(span) -> assertThat(span.tag("conntrace.connection.reused")).isNotNull());
 		}
-		assertThat(warnings()).isEmpty();
+		assertThat(this.log.warningMessages()).isEmpty();
 	}
 
-	private List<String> warnings() {
-		return this.log.list.stream()
-			.filter((event) -> event.getLevel() == Level.WARN)
-			.map(ILoggingEvent::getFormattedMessage)
-			.toList();
+	/** No waiting in a test: the production patience is a minute and 100 requests. */
+	private static ConnectionTracing impatient() {
+		return new ConnectionTracing(ConnectionListener.NONE, true, true, null, new FilterCheck(0, 3));
 	}
 
 }

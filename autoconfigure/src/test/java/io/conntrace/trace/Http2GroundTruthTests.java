@@ -8,6 +8,10 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import brave.handler.MutableSpan;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.DelayedDnsServer;
+import io.conntrace.testsupport.SpanAssertions;
+import io.conntrace.testsupport.SpanCollector;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +25,11 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.util.context.Context;
 
+import static io.conntrace.testsupport.SpanAssertions.annotations;
+import static io.conntrace.testsupport.SpanAssertions.millis;
+import static io.conntrace.testsupport.SpanAssertions.newConnections;
+import static io.conntrace.testsupport.SpanAssertions.reused;
+import static io.conntrace.testsupport.SpanAssertions.tag;
 import static io.conntrace.trace.ConnectionSpanAttributes.ACQUIRE;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECT;
 import static io.conntrace.trace.ConnectionSpanAttributes.CONNECTION_AGE;
@@ -34,11 +43,6 @@ import static io.conntrace.trace.ConnectionSpanAttributes.POOL_WAIT;
 import static io.conntrace.trace.ConnectionSpanAttributes.TLS;
 import static io.conntrace.trace.ConnectionSpanAttributes.TLS_CIPHER;
 import static io.conntrace.trace.ConnectionSpanAttributes.TLS_PROTOCOL_VERSION;
-import static io.conntrace.trace.SpanAssertions.annotations;
-import static io.conntrace.trace.SpanAssertions.millis;
-import static io.conntrace.trace.SpanAssertions.newConnections;
-import static io.conntrace.trace.SpanAssertions.reused;
-import static io.conntrace.trace.SpanAssertions.tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,7 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class Http2GroundTruthTests {
 
-	private final SpanCollector spans = new SpanCollector();
+	private final SpanCollector spans = new SpanCollector(ConnectionTracing.observationFilter());
 
 	@AfterEach
 	void close() {

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import brave.handler.MutableSpan;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.SpanCollector;
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -24,7 +26,8 @@ class LaterHopTests {
 
 	@Test
 	void redirectFromReusedConnectionToNewTlsConnectionCarriesOnlyTheNewConnectionsFacts() throws Exception {
-		try (SpanCollector spans = new SpanCollector(); CountingServer http = CountingServer.http();
+		try (SpanCollector spans = new SpanCollector(ConnectionTracing.observationFilter());
+				CountingServer http = CountingServer.http();
 				CountingServer https = CountingServer.https()) {
 			List<MutableSpan> sent = reuseThenRedirect(spans, http, https);
 			MutableSpan redirected = sent.get(1);
@@ -46,7 +49,8 @@ class LaterHopTests {
 
 	@Test
 	void redirectFromReusedTlsConnectionToNewPlainConnectionLeavesNoTlsFacts() throws Exception {
-		try (SpanCollector spans = new SpanCollector(); CountingServer http = CountingServer.http();
+		try (SpanCollector spans = new SpanCollector(ConnectionTracing.observationFilter());
+				CountingServer http = CountingServer.http();
 				CountingServer https = CountingServer.https()) {
 			List<MutableSpan> sent = reuseThenRedirect(spans, https, http);
 			MutableSpan redirected = sent.get(1);

@@ -5,6 +5,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
 import brave.sampler.Sampler;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.SpanCollector;
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -29,7 +31,8 @@ class UnsampledTests {
 				heard.add(reused);
 			}
 		};
-		try (SpanCollector spans = new SpanCollector(Sampler.NEVER_SAMPLE); CountingServer server = CountingServer.http()) {
+		try (SpanCollector spans = new SpanCollector(Sampler.NEVER_SAMPLE, ConnectionTracing.observationFilter());
+				CountingServer server = CountingServer.http()) {
 			spans.registry().observationConfig().observationHandler(new ObservationHandler<Observation.Context>() {
 				@Override
 				public void onStop(Observation.Context context) {

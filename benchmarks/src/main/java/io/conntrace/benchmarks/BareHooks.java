@@ -78,7 +78,11 @@ final class BareHooks {
 		return hooked;
 	}
 
-	/** An operator that passes every signal on, as conntrace's own operators do around their work. */
+	/**
+	 * An operator that passes every signal on, as conntrace's own operators do around their work. Its
+	 * subscriber forwards by hand as core's {@code AcquireWatch} and {@code ResendOnce} do: reusing theirs would
+	 * add their fields and volatile writes, and the floor would no longer be hooks that do nothing.
+	 */
 	private static final class PassThrough<T> extends MonoOperator<T, T> {
 
 		private final LongAdder subscriptions;

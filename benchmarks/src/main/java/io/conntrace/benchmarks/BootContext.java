@@ -1,5 +1,6 @@
 package io.conntrace.benchmarks;
 
+import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;
@@ -113,7 +114,8 @@ final class BootContext implements AutoCloseable {
 	 * One round of one context: what it sent, what succeeded, what it cost, and how many connections the
 	 * server accepted meanwhile (one context runs at a time).
 	 */
-	record BootRound(int requests, int ok, long wallNanos, long cpuNanos, long allocatedBytes, int connections) {
+	record BootRound(int requests, int ok, long wallNanos, long cpuNanos, long allocatedBytes, int connections)
+			implements Serializable {
 
 		double cpuMicrosPerRequest() {
 			return this.cpuNanos / 1000.0 / this.requests;

@@ -1,6 +1,9 @@
 package io.conntrace.benchmarks;
 
+import java.io.Serializable;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,13 +90,9 @@ final class BootCost {
 								: "warm-up " + (round + 1)));
 				for (int i = 0; i < contexts.size(); i++) {
 					BootContext context = contexts.get((i + round) % contexts.size());
-					Benchmark.settle(this.settings.settle());
-					// Variant numbers for AllocationProfile: the contexts in order, off = 1, conntrace = 3.
-					int variant = 1 + List.copyOf(this.contexts.keySet()).indexOf(context.name());
-					BootContext.BootRound result = RoundEvent.record(protocol.label() + " " + sampling, variant,
-							!measured, () -> context.round(this.settings.requests(), this.settings.concurrency(),
-									this.settings.roundTimeout()),
-							BootContext.BootRound::requests, BootContext.BootRound::allocatedBytes);
+					settle(this.settings.settle());
+					BootContext.BootRound result = context.round(this.settings.requests(), this.settings.concurrency(),
+							this.settings.roundTimeout());
 					if (result.ok() != result.requests()) {
 						throw new IllegalStateException(context.name() + " got " + result.ok() + " answers of "
 								+ result.requests() + " right in " + protocol.label());
@@ -107,6 +106,17 @@ final class BootCost {
 		}
 		finally {
 			contexts.forEach(BootContext::close);
+		}
+	}
+
+	/**
+	 * Each round starts on an empty young generation, so it pays for its own garbage only.
+	 * @param pause how long to let the collection and closing connections finish, zero for no collection
+	 */
+	private static void settle(Duration pause) throws InterruptedException {
+		if (!pause.isZero()) {
+			System.gc();
+			Thread.sleep(pause.toMillis());
 		}
 	}
 
@@ -124,25 +134,48 @@ final class BootCost {
 		return counted;
 	}
 
-	/** One protocol at one sampling: every context's measured rounds, in order. */
+	/** One protocol at one sampling: every context's measured rounds, in order; a fork sends its cells serialized. */
 	record Cell(BootProtocol protocol, double sampling, Map<String, List<BootContext.BootRound>> rounds,
-			Map<String, Double> conntraceRequests) {
+			Map<String, Double> conntraceRequests) implements Serializable {
 
 		/** The median over rounds of a context's figure divided by {@code off}'s in the same round. */
 		double medianRatio(String context, ToDoubleFunction<BootContext.BootRound> figure) {
-			return Spread.ratio(this.rounds.get(context), this.rounds.get(OFF), figure).median();
+			return pairwise(context, figure, true);
 		}
 
 		/** The median over rounds of a context's figure less {@code off}'s in the same round. */
 		double medianDifference(String context, ToDoubleFunction<BootContext.BootRound> figure) {
-			return Spread.difference(this.rounds.get(context), this.rounds.get(OFF), figure).median();
+			return pairwise(context, figure, false);
 		}
 
 		/** The median over rounds of a context's own figure. */
 		double median(String context, ToDoubleFunction<BootContext.BootRound> figure) {
-			return Spread.of(this.rounds.get(context), figure).median();
+			return BootCost.median(this.rounds.get(context).stream().mapToDouble(figure).toArray());
 		}
 
+		private double pairwise(String context, ToDoubleFunction<BootContext.BootRound> figure, boolean ratio) {
+			List<BootContext.BootRound> rounds = this.rounds.get(context);
+			List<BootContext.BootRound> base = this.rounds.get(OFF);
+			double[] values = new double[Math.min(rounds.size(), base.size())];
+			for (int i = 0; i < values.length; i++) {
+				double value = figure.applyAsDouble(rounds.get(i));
+				double reference = figure.applyAsDouble(base.get(i));
+				values[i] = ratio ? value / reference : value - reference;
+			}
+			return BootCost.median(values);
+		}
+
+	}
+
+	/** The median, {@code NaN} for none. */
+	static double median(double[] values) {
+		if (values.length == 0) {
+			return Double.NaN;
+		}
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		int middle = sorted.length / 2;
+		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 	}
 
 }

@@ -86,7 +86,7 @@ final class BootCostReport {
 						cell.medianDifference(BootCost.CONNTRACE, BootRound::bytesPerRequest)));
 			}
 			out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.3f | %s |%n", first.protocol().label(),
-					sampling(first.sampling()), String.join(", ", cpu), Spread.of(cpus).median(),
+					sampling(first.sampling()), String.join(", ", cpu), BootCost.median(cpus),
 					String.join(", ", bytes)));
 		}
 		return out.toString();

@@ -55,15 +55,9 @@ record BootCostSettings(int warmupRounds, int rounds, int requests, int concurre
 
 	private static String floor(String value) {
 		String floor = value.trim();
-		if (floor.isEmpty() || floor.equals("false")) {
-			return "";
-		}
-		if (floor.equals("true")) {
-			return "all";
-		}
-		if (!BareHooks.PARTS.contains(floor)) {
+		if (!floor.isEmpty() && !BareHooks.PARTS.contains(floor)) {
 			throw new IllegalArgumentException(
-					"boot-cost.floor must be one of " + String.join(", ", BareHooks.PARTS) + ", was " + value);
+					"boot-cost.floor must be empty or one of " + String.join(", ", BareHooks.PARTS) + ", was " + value);
 		}
 		return floor;
 	}

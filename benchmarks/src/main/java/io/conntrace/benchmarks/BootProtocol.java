@@ -2,34 +2,28 @@ package io.conntrace.benchmarks;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 import reactor.netty.http.HttpProtocol;
 
 /** The protocols the Boot mode measures, each against a server of {@link LocalServer}. */
 enum BootProtocol {
 
-	HTTP1("http1", false, HttpProtocol.HTTP11),
-
-	HTTPS1("https1", true, HttpProtocol.HTTP11),
-
-	H2C("h2c", false, HttpProtocol.H2C),
-
-	H2("h2", true, HttpProtocol.H2);
-
-	private final String label;
-
-	private final boolean tls;
+	HTTP1(HttpProtocol.HTTP11, false), HTTPS1(HttpProtocol.HTTP11, true), H2C(HttpProtocol.H2C, false),
+	H2(HttpProtocol.H2, true);
 
 	private final HttpProtocol protocol;
 
-	BootProtocol(String label, boolean tls, HttpProtocol protocol) {
-		this.label = label;
-		this.tls = tls;
+	private final boolean tls;
+
+	BootProtocol(HttpProtocol protocol, boolean tls) {
 		this.protocol = protocol;
+		this.tls = tls;
 	}
 
+	/** As {@code boot-cost.protocols} and the report name it: {@code http1}, {@code https1}, {@code h2c}, {@code h2}. */
 	String label() {
-		return this.label;
+		return name().toLowerCase(Locale.ROOT);
 	}
 
 	boolean tls() {
@@ -47,10 +41,10 @@ enum BootProtocol {
 	/** Protocols such as {@code http1,h2}. */
 	static List<BootProtocol> parse(String text) {
 		return Arrays.stream(text.split(",")).map(String::trim).map((label) -> Arrays.stream(values())
-			.filter((protocol) -> protocol.label.equals(label))
+			.filter((protocol) -> protocol.label().equals(label))
 			.findFirst()
-			.orElseThrow(() -> new IllegalArgumentException(
-					"Not a protocol (http1, https1, h2c, h2): '" + label + "'"))).toList();
+			.orElseThrow(() -> new IllegalArgumentException("Not a protocol (http1, https1, h2c, h2): '" + label + "'")))
+			.toList();
 	}
 
 }

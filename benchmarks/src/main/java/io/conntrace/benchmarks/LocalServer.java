@@ -16,9 +16,10 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
 /**
- * An HTTP and an HTTPS server (self-signed certificate) on 127.0.0.1 answering every request with the
- * same small body, and for the Boot mode an HTTP/2 server of each kind (h2c, h2). They run on event loops of their own, apart from the clients' loops, and count the
- * connections they accept: the proof of how many connections a variant really opened.
+ * The benchmark's servers, one per protocol it measures (HTTP/1.1, HTTPS, h2c, h2; self-signed certificate) on
+ * 127.0.0.1, answering every request with the same small body. Part of the instrument rather than a test fixture:
+ * they run on event loops of their own, apart from the clients' loops, so that the CPU measured is the client's;
+ * they count the connections they accept, the proof of how many connections a variant really opened.
  */
 final class LocalServer implements AutoCloseable {
 
@@ -76,10 +77,6 @@ final class LocalServer implements AutoCloseable {
 				.sendByteArray(BODY));
 	}
 
-	URI uri(boolean tls) {
-		return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + (tls ? this.https : this.http).port() + "/");
-	}
-
 	/** The server of a Boot mode protocol; TLS ones by the certificate's name, so host names verify. */
 	URI uri(BootProtocol protocol) {
 		DisposableServer server = switch (protocol) {
@@ -104,11 +101,6 @@ final class LocalServer implements AutoCloseable {
 	/** The self-signed certificate (PEM) the TLS servers present. */
 	java.io.File certificate() {
 		return this.certificate.certificate();
-	}
-
-	/** Connections accepted so far by the HTTP or the HTTPS server. */
-	int accepted(boolean tls) {
-		return (tls ? this.httpsAccepted : this.httpAccepted).get();
 	}
 
 	@Override

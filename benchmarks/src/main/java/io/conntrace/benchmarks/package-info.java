@@ -1,7 +1,7 @@
 /**
- * A side-by-side benchmark of conntrace: the same WebClient requests against a local Reactor Netty
- * server, uninstrumented, traced, traced with conntrace and traced with Reactor Netty's own metrics,
- * measured in interleaved rounds in one JVM.
+ * What conntrace costs a Boot application: Boot application contexts with conntrace on and off (and an A/A
+ * pair, Reactor Netty's own metrics, optionally hooks that do nothing) sending the same WebClient requests to
+ * a local Reactor Netty server, in interleaved rounds in one JVM ({@link io.conntrace.benchmarks.BootCostBenchmark}).
  */
 @NullMarked
 package io.conntrace.benchmarks;

@@ -28,7 +28,7 @@ class BootCostForksTests {
 
 	@Test
 	void eachForkRunsTheModeInAJvmOfItsOwnAndTheCellsPoolTheirRounds() throws Exception {
-		List<List<BootCost.Cell>> runs = BootCostForks.run(2);
+		List<List<BootCost.Cell>> runs = BootCostBenchmark.forks(2);
 		assertThat(runs).hasSize(2).allSatisfy((cells) -> {
 			assertThat(cells).singleElement().satisfies((cell) -> {
 				assertThat(cell.protocol()).isEqualTo(BootProtocol.HTTP1);
@@ -41,7 +41,7 @@ class BootCostForksTests {
 					.containsEntry(BootCost.OFF, 0.0);
 			});
 		});
-		BootCost.Cell pooled = BootCostForks.pooled(runs).get(0);
+		BootCost.Cell pooled = BootCostBenchmark.pooled(runs).get(0);
 		assertThat(pooled.rounds().get(BootCost.CONNTRACE)).hasSize(4);
 		assertThat(pooled.conntraceRequests()).containsEntry(BootCost.CONNTRACE, 200.0);
 		assertThat(BootCostReport.perFork(runs)).contains("2 forks").containsPattern("\\| http1 \\| 0 \\| [0-9.]+, [0-9.]+ \\|");

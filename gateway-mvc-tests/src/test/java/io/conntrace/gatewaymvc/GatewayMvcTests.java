@@ -8,16 +8,17 @@ import java.time.Duration;
 import java.util.List;
 
 import brave.handler.MutableSpan;
-import io.conntrace.autoconfigure.trace.TracedApplications;
-import io.conntrace.autoconfigure.trace.TracedContext.CapturedSpans;
-import io.conntrace.trace.CountingServer;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.TracedApplications;
+import io.conntrace.testsupport.TracedContext.CapturedSpans;
+import io.conntrace.testsupport.TracedContext.SpanCapture;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,31 +46,22 @@ class GatewayMvcTests {
 				assertThat(response.body()).isEqualTo("ok");
 			}
 			CapturedSpans spans = gateway.getBean(CapturedSpans.class);
-			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> spans.client().size() >= 10);
-			List<MutableSpan> calls = spans.client();
+			List<MutableSpan> calls = spans.client(10);
 			long fresh = calls.stream().filter((span) -> "false".equals(span.tag("conntrace.connection.reused"))).count();
 			System.out.printf("gateway server-webmvc: %d call spans, %d say reused=false, backend accepted %d%n",
 					calls.size(), fresh, backend.accepted());
 			assertThat(calls).hasSize(10)
 				.allSatisfy((span) -> assertThat(span.tag("conntrace.connection.id")).isNotNull());
 			assertThat(fresh).isEqualTo(backend.accepted());
-			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server(spans).size() >= 10);
-			assertThat(server(spans)).allSatisfy((span) -> assertThat(span.tags()).noneSatisfy(
+			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> spans.server().size() >= 10);
+			assertThat(spans.server()).allSatisfy((span) -> assertThat(span.tags()).noneSatisfy(
 					(key, value) -> assertThat(key).startsWith("conntrace.")));
 		}
 	}
 
-	private static List<MutableSpan> server(CapturedSpans spans) {
-		return spans.all().stream().filter((span) -> span.kind() == brave.Span.Kind.SERVER).toList();
-	}
-
 	@SpringBootApplication
+	@Import(SpanCapture.class)
 	static class GatewayApp {
-
-		@Bean
-		CapturedSpans capturedSpans() {
-			return new CapturedSpans();
-		}
 
 	}
 

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 import brave.handler.MutableSpan;
+import io.conntrace.testsupport.TracedContext.CapturedSpans;
+import io.conntrace.testsupport.TracedContext.SpanCapture;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -26,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.tracing.export.zipkin.enabled=false", "gateway-sample.backend.idle-timeout=30s" })
-@Import(CapturedSpans.Config.class)
+@Import(SpanCapture.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 class GatewayStaleRetryTests {
 
@@ -53,7 +55,7 @@ class GatewayStaleRetryTests {
 		assertThat(this.backend.requests()).isEqualTo(3);
 		assertThat(stale("retried")).isEqualTo(1);
 
-		List<MutableSpan> calls = this.spans.calls(3);
+		List<MutableSpan> calls = this.spans.client(3);
 		assertThat(calls).hasSize(3);
 		MutableSpan warmUp = calls.get(0);
 		MutableSpan failed = calls.get(1);
@@ -106,7 +108,7 @@ class GatewayStaleRetryTests {
 		assertThat(this.backend.requests()).isEqualTo(3);
 		assertThat(stale("retried")).isEqualTo(1);
 		// conntrace sent it again, not the route's Retry filter (which also retries IOExceptions): its span says so.
-		assertThat(this.spans.calls(3).get(2).tag("conntrace.retry")).isEqualTo("stale-connection");
+		assertThat(this.spans.client(3).get(2).tag("conntrace.retry")).isEqualTo("stale-connection");
 	}
 
 	/**

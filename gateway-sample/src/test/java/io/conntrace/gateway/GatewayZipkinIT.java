@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.conntrace.sample.ZipkinServer;
-import io.conntrace.sample.ZipkinSpan;
+import io.conntrace.testsupport.ZipkinServer;
+import io.conntrace.testsupport.ZipkinSpan;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

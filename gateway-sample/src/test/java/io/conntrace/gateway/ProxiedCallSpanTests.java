@@ -4,8 +4,11 @@ import java.time.Duration;
 import java.util.List;
 
 import brave.handler.MutableSpan;
+import io.conntrace.testsupport.TracedContext.CapturedSpans;
+import io.conntrace.testsupport.TracedContext.SpanCapture;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -34,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.tracing.export.zipkin.enabled=false", "gateway-sample.backend.idle-timeout=30s" })
-@Import({ CapturedSpans.Config.class, ProxiedCallSpanTests.ForwardRoute.class })
+@Import({ SpanCapture.class, ProxiedCallSpanTests.ForwardRoute.class })
 class ProxiedCallSpanTests {
 
 	@LocalServerPort
@@ -71,10 +74,12 @@ class ProxiedCallSpanTests {
 			.asString(), 5).collectList().block(Duration.ofSeconds(30));
 		assertThat(concurrent).hasSize(20).allMatch((body) -> body.startsWith("hello"));
 
-		List<MutableSpan> calls = this.spans.calls(40);
+		List<MutableSpan> calls = this.spans.client(40);
 		// A server span ends after its response reached the caller: wait for the parent of each call.
-		List<MutableSpan> served = this.spans.served(40, (servers) -> calls.stream()
-			.allMatch((call) -> servers.stream().anyMatch((server) -> server.id().equals(call.parentId()))));
+		List<MutableSpan> served = Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(this.spans::server, (servers) -> servers.size() >= 40 && calls.stream()
+				.allMatch((call) -> servers.stream().anyMatch((server) -> server.id().equals(call.parentId()))));
 		assertThat(calls).hasSize(40).allSatisfy((call) -> {
 			assertThat(call.tag("conntrace.connection.reused")).isIn("true", "false");
 			assertThat(call.tag("conntrace.connection.id")).isNotBlank();
@@ -103,7 +108,7 @@ class ProxiedCallSpanTests {
 	@Test
 	void aForwardRoutesOwnWebClientKeepsItsFacts() {
 		assertThat(get("/forwarded")).startsWith("hello");
-		List<MutableSpan> calls = this.spans.calls(1);
+		List<MutableSpan> calls = this.spans.client(1);
 		// No gateway call (a forward: route): the one client span is the local handler's WebClient request.
 		assertThat(calls).singleElement().satisfies((call) -> {
 			assertThat(call.tag("conntrace.connection.id")).isNotBlank();
@@ -115,7 +120,7 @@ class ProxiedCallSpanTests {
 	void aRetryFilterMakesOneCallSpanPerTryEachWithItsOwnConnectionsFacts() {
 		int acceptedBefore = this.backend.accepted();
 		assertThat(get("/retrying/unavailable-once")).startsWith("hello");
-		List<MutableSpan> calls = this.spans.calls(2);
+		List<MutableSpan> calls = this.spans.client(2);
 		assertThat(calls).hasSize(2);
 		assertThat(calls).extracting((call) -> call.tag("http.status_code")).containsExactly("503", "200");
 		assertThat(calls).allSatisfy((call) -> assertThat(call.tag("conntrace.connection.id")).isNotBlank());

@@ -2,13 +2,9 @@ package io.conntrace.otel;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.UnaryOperator;
 
-import io.netty.channel.socket.SocketChannel;
+import io.conntrace.testsupport.CountingServer;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
@@ -19,12 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.server.HttpServer;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -48,49 +41,49 @@ class OpenTelemetryAttributesTests {
 
 	private static final AttributeKey<Boolean> REUSED = AttributeKey.booleanKey("conntrace.connection.reused");
 
+	/** Answered after 50 ms, so that concurrent requests need connections of their own. */
+	private static final String SLOW = "/slow?ms=50";
+
 	@Autowired
 	private InMemorySpanExporter exporter;
 
 	@Autowired
 	private WebClient.Builder builder;
 
-	private final Set<String> sockets = ConcurrentHashMap.newKeySet();
+	/** HTTP/1.1, or h2c for a client that knows it speaks it. */
+	private CountingServer http;
 
-	private DisposableServer http;
-
-	private DisposableServer https;
+	private CountingServer https;
 
 	@BeforeEach
 	void start() throws Exception {
 		this.exporter.reset();
-		SelfSignedCertificate certificate = new SelfSignedCertificate("localhost");
-		this.http = server(HttpServer.create().protocol(HttpProtocol.HTTP11, HttpProtocol.H2C));
-		this.https = server(HttpServer.create()
-			.secure((spec) -> spec.sslContext(Http11SslContextSpec.forServer(certificate.certificate(), certificate.privateKey()))));
+		this.http = CountingServer.http2Upgradable();
+		this.https = CountingServer.https();
 	}
 
 	@AfterEach
 	void stop() {
-		this.http.disposeNow();
-		this.https.disposeNow();
+		this.http.close();
+		this.https.close();
 	}
 
 	@Test
 	void http11AttributesAreTypedAndNewConnectionsMatchTheSockets() {
 		WebClient client = this.builder.build();
-		String url = "http://127.0.0.1:" + this.http.port() + "/";
+		String url = this.http.url("/");
 		for (int i = 0; i < 10; i++) {
 			client.get().uri(url).retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));
 		}
 		Flux.range(0, 20)
-			.flatMap((i) -> client.get().uri(url + "slow").retrieve().bodyToMono(String.class), 4)
+			.flatMap((i) -> client.get().uri(this.http.url(SLOW)).retrieve().bodyToMono(String.class), 4)
 			.blockLast(Duration.ofSeconds(30));
 		List<Attributes> spans = clientSpans(30);
 		long newConnections = spans.stream().filter((attributes) -> !attributes.get(REUSED)).count();
 		System.out.printf("otel ground truth http: requests=%d accepted=%d reused=false spans=%d%n", spans.size(),
-				this.sockets.size(), newConnections);
-		assertThat(this.sockets).isNotEmpty();
-		assertThat(newConnections).isEqualTo(this.sockets.size());
+				this.http.accepted(), newConnections);
+		assertThat(this.http.accepted()).isPositive();
+		assertThat(newConnections).isEqualTo(this.http.accepted());
 		assertThat(spans).allSatisfy((attributes) -> {
 			assertThat(attributes.get(AttributeKey.longKey("conntrace.connection.requests"))).isPositive();
 			assertThat(attributes.get(AttributeKey.longKey("network.peer.port"))).isEqualTo(this.http.port());
@@ -111,14 +104,13 @@ class OpenTelemetryAttributesTests {
 	@Test
 	void tlsAttributesAreTyped() {
 		WebClient client = this.builder.build();
-		String url = "https://127.0.0.1:" + this.https.port() + "/";
-		client.get().uri(url).retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));
+		client.get().uri(this.https.url("/")).retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));
 		Attributes opened = clientSpans(1).get(0);
 		assertThat(opened.get(REUSED)).isFalse();
 		assertThat(opened.get(AttributeKey.booleanKey("tls.resumed"))).isFalse();
 		assertThat(opened.get(AttributeKey.doubleKey("conntrace.tls_ms"))).isPositive();
 		assertThat(opened.get(AttributeKey.stringKey("tls.protocol.version"))).isIn("1.2", "1.3");
-		assertThat(this.sockets).hasSize(1);
+		assertThat(this.https.accepted()).isOne();
 		printTypes("https", opened);
 	}
 
@@ -128,7 +120,7 @@ class OpenTelemetryAttributesTests {
 			.clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(
 					io.conntrace.trace.ConnectionTracing.instrument(HttpClient.create().protocol(HttpProtocol.H2C))))
 			.build();
-		String url = "http://127.0.0.1:" + this.http.port() + "/slow";
+		String url = this.http.url(SLOW);
 		Flux.range(0, 4).flatMap((i) -> client.get().uri(url).retrieve().bodyToMono(String.class), 4)
 			.blockLast(Duration.ofSeconds(30));
 		List<Attributes> spans = clientSpans(4);
@@ -137,7 +129,7 @@ class OpenTelemetryAttributesTests {
 			assertThat(attributes.get(AttributeKey.longKey("conntrace.http2.streams_in_flight"))).isNotNegative();
 		});
 		assertThat(spans.stream().filter((attributes) -> !attributes.get(REUSED)).count())
-			.isEqualTo(this.sockets.size());
+			.isEqualTo(this.http.accepted());
 		printTypes("h2c", spans.get(spans.size() - 1));
 	}
 
@@ -161,20 +153,6 @@ class OpenTelemetryAttributesTests {
 			}
 		});
 		System.out.println("otel types " + scenario + ":" + types);
-	}
-
-	private DisposableServer server(HttpServer server) {
-		return server.host("127.0.0.1")
-			.port(0)
-			.doOnChannelInit((observer, channel, remote) -> {
-				if (channel instanceof SocketChannel socket) {
-					this.sockets.add(String.valueOf(socket.remoteAddress()));
-				}
-			})
-			.route((routes) -> routes
-				.get("/slow", (request, response) -> response.sendString(Mono.delay(Duration.ofMillis(50)).map((t) -> "slow")))
-				.get("/", (request, response) -> response.sendString(Mono.just("ok"))))
-			.bindNow();
 	}
 
 	@SpringBootApplication

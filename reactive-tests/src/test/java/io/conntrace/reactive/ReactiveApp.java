@@ -2,14 +2,15 @@ package io.conntrace.reactive;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.conntrace.autoconfigure.trace.TracedApplications;
-import io.conntrace.autoconfigure.trace.TracedContext.CapturedSpans;
+import io.conntrace.testsupport.TracedApplications;
+import io.conntrace.testsupport.TracedContext.SpanCapture;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.http.client.ReactorClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.registry.ImportHttpServices;
@@ -19,13 +20,9 @@ import org.springframework.web.service.registry.ImportHttpServices;
  * default type: every request sampled, spans kept in memory (and not exported).
  */
 @SpringBootApplication
+@Import(SpanCapture.class)
 @ImportHttpServices(group = "counting", types = ReactiveApp.CountingService.class)
 public class ReactiveApp {
-
-	@Bean
-	CapturedSpans capturedSpans() {
-		return new CapturedSpans();
-	}
 
 	/** An application's own customizer, which Boot alone would not apply in a reactive application. */
 	@Bean

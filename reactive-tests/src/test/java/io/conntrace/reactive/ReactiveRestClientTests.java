@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.List;
 
 import brave.handler.MutableSpan;
-import io.conntrace.autoconfigure.trace.TracedApplications;
-import io.conntrace.autoconfigure.trace.TracedContext.CapturedSpans;
 import io.conntrace.reactive.ReactiveApp.CountingService;
-import io.conntrace.trace.CountingServer;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.TracedApplications;
+import io.conntrace.testsupport.TracedContext.CapturedSpans;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -16,6 +16,7 @@ import org.springframework.boot.web.context.reactive.ReactiveWebApplicationConte
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
 
+import static io.conntrace.testsupport.SpanAssertions.reused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -64,15 +65,7 @@ class ReactiveRestClientTests {
 	}
 
 	private static List<MutableSpan> client(ConfigurableApplicationContext context, int expected) {
-		CapturedSpans spans = context.getBean(CapturedSpans.class);
-		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> spans.client().size() >= expected);
-		return spans.client();
-	}
-
-	private static boolean reused(MutableSpan span) {
-		String value = span.tag("conntrace.connection.reused");
-		assertThat(value).as("conntrace.connection.reused on %s", span).isNotNull();
-		return Boolean.parseBoolean(value);
+		return context.getBean(CapturedSpans.class).client(expected);
 	}
 
 }

@@ -1,7 +1,9 @@
 package io.conntrace.sample;
 
+import java.time.Duration;
 import java.util.List;
 
+import io.conntrace.testsupport.DelayedDnsServer;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.resolver.ResolvedAddressTypes;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
@@ -25,7 +27,7 @@ final class SlowDnsScenario implements Scenario, AutoCloseable {
 
 	private final TargetServer target = TargetServer.http();
 
-	private final SlowDnsServer dns;
+	private final DelayedDnsServer dns;
 
 	private final DnsAddressResolverGroup resolver;
 
@@ -34,7 +36,8 @@ final class SlowDnsScenario implements Scenario, AutoCloseable {
 	private final SampleProperties properties;
 
 	SlowDnsScenario(WebClient.Builder builder, SampleProperties properties) {
-		this.dns = new SlowDnsServer(properties.dnsDelay());
+		// A TTL of zero: the resolver lives as long as the app, and every run must show its lookup.
+		this.dns = new DelayedDnsServer(properties.dnsDelay(), Duration.ZERO);
 		this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
 			.datagramChannelType(NioDatagramChannel.class)
 			.nameServerProvider(new SingletonDnsServerAddressStreamProvider(this.dns.address()))

@@ -2,6 +2,7 @@ package io.conntrace.sample;
 
 import java.util.List;
 
+import io.conntrace.testsupport.DelayingProxy;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.ConnectionProvider;
 

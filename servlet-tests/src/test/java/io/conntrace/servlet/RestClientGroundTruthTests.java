@@ -7,10 +7,11 @@ import java.time.Duration;
 import java.util.List;
 
 import brave.handler.MutableSpan;
-import io.conntrace.autoconfigure.trace.TracedApplications;
-import io.conntrace.autoconfigure.trace.TracedContext.CapturedSpans;
 import io.conntrace.servlet.ServletApp.CountingService;
-import io.conntrace.trace.CountingServer;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.SpanAssertions;
+import io.conntrace.testsupport.TracedApplications;
+import io.conntrace.testsupport.TracedContext.CapturedSpans;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.awaitility.Awaitility;
@@ -58,10 +59,10 @@ class RestClientGroundTruthTests {
 			for (int i = 0; i < 20; i++) {
 				assertThat(client.get().uri(server.url("/")).retrieve().body(String.class)).isEqualTo("ok");
 			}
-			List<MutableSpan> spans = Spans.client(context.getBean(CapturedSpans.class), 20);
+			List<MutableSpan> spans = context.getBean(CapturedSpans.class).client(20);
 			assertThat(spans).hasSize(20);
 			report("restclient http sequential", server, spans);
-			assertThat(Spans.newConnections(spans)).isEqualTo(server.accepted());
+			assertThat(SpanAssertions.newConnections(spans)).isEqualTo(server.accepted());
 		}
 	}
 
@@ -74,13 +75,13 @@ class RestClientGroundTruthTests {
 			assertThat(Callers.run(8, 40, () -> client.get().uri(url).retrieve().body(String.class)))
 				.extracting(Callers.Outcome::value)
 				.containsOnly("ok");
-			List<MutableSpan> spans = Spans.client(context.getBean(CapturedSpans.class), 40);
+			List<MutableSpan> spans = context.getBean(CapturedSpans.class).client(40);
 			assertThat(spans).hasSize(40);
 			report("restclient https 8 threads", server, spans);
-			assertThat(Spans.newConnections(spans)).isEqualTo(server.accepted());
+			assertThat(SpanAssertions.newConnections(spans)).isEqualTo(server.accepted());
 			for (MutableSpan span : spans) {
-				if (!Spans.reused(span)) {
-					assertThat(Spans.millis(span, "conntrace.tls_ms")).isPositive();
+				if (!SpanAssertions.reused(span)) {
+					assertThat(SpanAssertions.millis(span, "conntrace.tls_ms")).isPositive();
 					assertThat(span.tag("tls.protocol.version")).isNotNull();
 				}
 				else {
@@ -99,9 +100,9 @@ class RestClientGroundTruthTests {
 			// The injected idle time, which the span must report: the connection went back as the call returned.
 			Thread.sleep(400);
 			assertThat(client.get().uri(server.url("/")).retrieve().body(String.class)).isEqualTo("ok");
-			MutableSpan second = Spans.client(captured, 2).get(1);
-			assertThat(Spans.reused(second)).isTrue();
-			assertThat(Spans.millis(second, "conntrace.connection.idle_ms")).isCloseTo(400, within(80.0));
+			MutableSpan second = captured.client(2).get(1);
+			assertThat(SpanAssertions.reused(second)).isTrue();
+			assertThat(SpanAssertions.millis(second, "conntrace.connection.idle_ms")).isCloseTo(400, within(80.0));
 			System.out.printf("restclient after a 400 ms pause: reused, idle_ms=%s%n", second.tag("conntrace.connection.idle_ms"));
 			assertThat(server.accepted()).isEqualTo(1);
 		}
@@ -115,13 +116,14 @@ class RestClientGroundTruthTests {
 			assertThat(Callers.run(8, 8, () -> client.get().uri(server.url("/slow?ms=300")).retrieve().body(String.class)))
 				.extracting(Callers.Outcome::value)
 				.containsOnly("slow");
-			List<MutableSpan> spans = Spans.client(context.getBean(CapturedSpans.class), 8);
+			List<MutableSpan> spans = context.getBean(CapturedSpans.class).client(8);
 			System.out.printf("restclient max-connections=2, 8 concurrent slow calls: %d sockets accepted%n",
 					server.accepted());
 			assertThat(server.accepted()).isLessThanOrEqualTo(2);
-			assertThat(Spans.newConnections(spans)).isEqualTo(server.accepted());
+			assertThat(SpanAssertions.newConnections(spans)).isEqualTo(server.accepted());
 			// Six calls queued for a connection: their wait is on their spans.
-			assertThat(spans.stream().filter((span) -> Spans.millis(span, "conntrace.pool.wait_ms") > 100)).hasSizeGreaterThanOrEqualTo(4);
+			assertThat(spans.stream().filter((span) -> SpanAssertions.millis(span, "conntrace.pool.wait_ms") > 100))
+				.hasSizeGreaterThanOrEqualTo(4);
 		}
 	}
 
@@ -136,11 +138,11 @@ class RestClientGroundTruthTests {
 				assertThat(service.root()).isEqualTo("ok");
 				assertThat(template.getForObject(server.url("/"), String.class)).isEqualTo("ok");
 			}
-			List<MutableSpan> spans = Spans.client(context.getBean(CapturedSpans.class), 20);
+			List<MutableSpan> spans = context.getBean(CapturedSpans.class).client(20);
 			assertThat(spans).hasSize(20);
 			report("service interface and resttemplate", server, spans);
 			assertThat(spans).allSatisfy((span) -> assertThat(span.tag("conntrace.connection.id")).isNotNull());
-			assertThat(Spans.newConnections(spans)).isEqualTo(server.accepted());
+			assertThat(SpanAssertions.newConnections(spans)).isEqualTo(server.accepted());
 		}
 	}
 
@@ -165,7 +167,7 @@ class RestClientGroundTruthTests {
 				assertThat(second.get().uri(server.url("/")).retrieve().body(String.class)).isEqualTo("ok");
 				awaitIdle(registry);
 			}
-			List<MutableSpan> spans = Spans.client(context.getBean(CapturedSpans.class), 6);
+			List<MutableSpan> spans = context.getBean(CapturedSpans.class).client(6);
 			report("webclient and restclient alternating", server, spans);
 			assertThat(server.accepted()).isEqualTo(1);
 			assertThat(spans).extracting((span) -> span.tag("conntrace.connection.id")).containsOnly(
@@ -180,7 +182,7 @@ class RestClientGroundTruthTests {
 
 	private static void report(String mode, CountingServer server, List<MutableSpan> spans) {
 		System.out.printf("%s: %d spans, %d say reused=false, server accepted %d%n", mode, spans.size(),
-				Spans.newConnections(spans), server.accepted());
+				SpanAssertions.newConnections(spans), server.accepted());
 	}
 
 	/** Trusts a TLS server's self-signed certificate as a user would: an SSL bundle. */

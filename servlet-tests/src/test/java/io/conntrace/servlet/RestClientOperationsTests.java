@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 import io.conntrace.autoconfigure.pool.ConntraceEndpoint;
-import io.conntrace.trace.CountingServer;
+import io.conntrace.testsupport.CountingServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

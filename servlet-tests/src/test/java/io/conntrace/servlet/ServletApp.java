@@ -1,11 +1,11 @@
 package io.conntrace.servlet;
 
-import io.conntrace.autoconfigure.trace.TracedApplications;
-import io.conntrace.autoconfigure.trace.TracedContext.CapturedSpans;
+import io.conntrace.testsupport.TracedApplications;
+import io.conntrace.testsupport.TracedContext.SpanCapture;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.registry.ImportHttpServices;
@@ -15,13 +15,9 @@ import org.springframework.web.service.registry.ImportHttpServices;
  * interface of the default type, every request sampled, spans kept in memory (and not exported).
  */
 @SpringBootApplication
+@Import(SpanCapture.class)
 @ImportHttpServices(group = "counting", types = ServletApp.CountingService.class)
 public class ServletApp {
-
-	@Bean
-	CapturedSpans capturedSpans() {
-		return new CapturedSpans();
-	}
 
 	static ConfigurableApplicationContext start(String... properties) {
 		return TracedApplications.start(ServletApp.class, properties);

@@ -2,11 +2,12 @@ package io.conntrace.autoconfigure.gateway;
 
 import java.util.List;
 
+import io.conntrace.autoconfigure.ConntraceListeners;
 import io.conntrace.autoconfigure.keepalive.KeepAliveAutoConfiguration;
 import io.conntrace.autoconfigure.log.LogProperties;
 import io.conntrace.autoconfigure.log.RequestLogHandler;
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
-import io.conntrace.autoconfigure.pool.CompositeRegistrar;
+import io.conntrace.pool.CompositeRegistrar;
 import io.conntrace.autoconfigure.pool.ConnectionPoolAutoConfiguration;
 import io.conntrace.autoconfigure.pool.PoolProperties;
 import io.conntrace.autoconfigure.retry.RetryProperties;
@@ -60,7 +61,7 @@ public final class GatewayConnectionAutoConfiguration {
 		List<ConnectionProvider.MeterRegistrar> all = registrars.orderedStream().toList();
 		return new GatewayPool(properties, CompositeRegistrar.of(all),
 				all.stream().anyMatch(PoolMeterRegistrar.class::isInstance),
-				ConnectionListener.of(listener.orderedStream().toList()));
+				ConntraceListeners.of(listener));
 	}
 
 	@Bean
@@ -96,7 +97,7 @@ public final class GatewayConnectionAutoConfiguration {
 	@Bean
 	ProxiedCallFilter conntraceProxiedCallFilter(RetryProperties properties,
 			ObjectProvider<ConnectionListener> listener) {
-		return new ProxiedCallFilter(properties, ConnectionListener.of(listener.orderedStream().toList()));
+		return new ProxiedCallFilter(properties, ConntraceListeners.of(listener));
 	}
 
 }

@@ -2,6 +2,7 @@ package io.conntrace.autoconfigure.imperative;
 
 import java.util.List;
 
+import io.conntrace.autoconfigure.ConntraceListeners;
 import io.conntrace.autoconfigure.keepalive.KeepAliveAutoConfiguration;
 import io.conntrace.autoconfigure.pool.ConnectionPoolAutoConfiguration;
 import io.conntrace.autoconfigure.pool.ConntracePool;
@@ -62,7 +63,7 @@ public final class ImperativeClientAutoConfiguration {
 			RetryProperties retry, ObjectProvider<ConnectionListener> listener,
 			ObjectProvider<RequestFailureDescriber> describers) {
 		return BlockingCalls.create(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
-				SendAgain.rule(retry), ConnectionListener.of(listener.orderedStream().toList()),
+				SendAgain.rule(retry), ConntraceListeners.of(listener),
 				describers.orderedStream().toList());
 	}
 

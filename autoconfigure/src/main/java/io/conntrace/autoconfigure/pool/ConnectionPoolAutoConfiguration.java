@@ -1,7 +1,9 @@
 package io.conntrace.autoconfigure.pool;
 
+import io.conntrace.autoconfigure.ConntraceListeners;
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsProperties;
+import io.conntrace.pool.CompositeRegistrar;
 import io.conntrace.pool.PoolActivity;
 import io.conntrace.trace.ConnectionListener;
 import io.conntrace.trace.RequestFailureDescriber;
@@ -39,7 +41,7 @@ public final class ConnectionPoolAutoConfiguration {
 	ConntracePool conntracePool(PoolProperties properties, ObjectProvider<ConnectionProvider.MeterRegistrar> registrars,
 			ObjectProvider<ConnectionListener> listener) {
 		return new ConntracePool(properties, CompositeRegistrar.of(registrars.orderedStream().toList()),
-				ConnectionListener.of(listener.orderedStream().toList()));
+				ConntraceListeners.of(listener));
 	}
 
 	/**

@@ -2,6 +2,8 @@ package io.conntrace.autoconfigure.pool;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.conntrace.pool.PoolActivity;
 import io.conntrace.pool.ServerActivity;
@@ -29,11 +31,16 @@ final class PoolSaturation implements RequestFailureDescriber {
 
 	private static final int HOLDERS_SHOWN = 5;
 
+	private static final int WARNED_SERVERS = 1000;
+
 	private static final Log logger = LogFactory.getLog(PoolSaturation.class);
 
 	private final ConntracePool pool;
 
 	private final PoolActivity activity;
+
+	/** When a WARN last named each server, by {@code host:port}: cleared rather than grown past the cap. */
+	private final Map<String, Long> lastWarned = new ConcurrentHashMap<>();
 
 	PoolSaturation(ConntracePool pool, PoolActivity activity) {
 		this.pool = pool;
@@ -47,7 +54,7 @@ final class PoolSaturation implements RequestFailureDescriber {
 			Kind kind = (poolError != null) ? Kind.of(poolError) : null;
 			if (kind != null && kind.limitMatches(poolError, this.pool.limitsFor(RequestServer.host(url), RequestServer.port(url)))) {
 				String facts = facts(url, kind, System.nanoTime() - start);
-				ex.addSuppressed(new PoolFull("conntrace: " + facts));
+				ex.addSuppressed(RequestFailureDescriber.description("conntrace: " + facts));
 			}
 		}
 		catch (Throwable failure) {
@@ -92,8 +99,21 @@ final class PoolSaturation implements RequestFailureDescriber {
 		return facts;
 	}
 
+	/** At most one WARN per server and interval, so that a pool that stays full does not flood the log. */
+	private boolean warningDue(String server, long now) {
+		if (this.lastWarned.size() >= WARNED_SERVERS && !this.lastWarned.containsKey(server)) {
+			this.lastWarned.clear();
+		}
+		boolean[] due = new boolean[1];
+		this.lastWarned.compute(server, (key, last) -> {
+			due[0] = last == null || now - last >= WARNING_INTERVAL.toNanos();
+			return due[0] ? now : last;
+		});
+		return due[0];
+	}
+
 	private void warn(String host, int port, String facts, @Nullable ServerActivity server) {
-		if (!logger.isWarnEnabled() || !this.activity.warningDue(host, port, WARNING_INTERVAL.toNanos())) {
+		if (!logger.isWarnEnabled() || !warningDue(RequestServer.remote(host, port), System.nanoTime())) {
 			return;
 		}
 		StringBuilder text = new StringBuilder("conntrace: ").append(facts);
@@ -182,15 +202,6 @@ final class PoolSaturation implements RequestFailureDescriber {
 			long limit = Long.parseLong(number.group(1));
 			return (this == QUEUE_FULL) ? limit == limits.pendingAcquireMaxCount()
 					: limit == limits.pendingAcquireTimeout().toMillis();
-		}
-
-	}
-
-	/** Carries a description only: no stack trace, it is attached to an error that has one. */
-	private static final class PoolFull extends RuntimeException {
-
-		PoolFull(String message) {
-			super(message, null, false, false);
 		}
 
 	}

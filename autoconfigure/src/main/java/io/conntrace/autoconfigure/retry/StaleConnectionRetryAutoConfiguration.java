@@ -1,5 +1,6 @@
 package io.conntrace.autoconfigure.retry;
 
+import io.conntrace.autoconfigure.ConntraceListeners;
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
 import io.conntrace.trace.ConnectionListener;
 import io.conntrace.trace.RequestFailureDescriber;
@@ -36,7 +37,7 @@ public final class StaleConnectionRetryAutoConfiguration {
 	WebClientCustomizer conntraceStaleConnectionRetryWebClientCustomizer(RetryProperties properties,
 			ObjectProvider<ConnectionListener> listener, ObjectProvider<RequestFailureDescriber> describers) {
 		StaleConnectionRetry retry = new StaleConnectionRetry(properties,
-				ConnectionListener.of(listener.orderedStream().toList()), describers.orderedStream().toList());
+				ConntraceListeners.of(listener), describers.orderedStream().toList());
 		return (builder) -> builder.filter(retry);
 	}
 

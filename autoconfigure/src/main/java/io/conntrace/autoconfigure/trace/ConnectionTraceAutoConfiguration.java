@@ -1,5 +1,6 @@
 package io.conntrace.autoconfigure.trace;
 
+import io.conntrace.autoconfigure.ConntraceListeners;
 import io.conntrace.autoconfigure.ConntraceProperties;
 import io.conntrace.autoconfigure.keepalive.KeepAliveAutoConfiguration;
 import io.conntrace.autoconfigure.metrics.ConnectionMetricsAutoConfiguration;
@@ -46,7 +47,7 @@ public final class ConnectionTraceAutoConfiguration {
 			ObjectProvider<ConnectionListener> listener, ObjectProvider<TcpKeepAlive> keepAlive) {
 		// The keep-alive probes run inside conntrace's one channel-init hook, so every client keys its pools alike.
 		TcpKeepAlive probes = keepAlive.getIfAvailable();
-		return ConnectionTracing.create(ConnectionListener.of(listener.orderedStream().toList()), properties.isEnabled(),
+		return ConnectionTracing.create(ConntraceListeners.of(listener), properties.isEnabled(),
 				pool.isKeepCancelledDials(), (probes != null) ? probes.probes() : null);
 	}
 

@@ -3,18 +3,17 @@ package io.conntrace.autoconfigure.imperative;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
-import jdk.net.ExtendedSocketOptions;
-
 import brave.handler.MutableSpan;
-import io.conntrace.autoconfigure.trace.TracedContext;
-import io.conntrace.autoconfigure.trace.TracedContext.CapturedSpans;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.TracedContext;
+import io.conntrace.testsupport.TracedContext.CapturedSpans;
 import io.conntrace.trace.BlockingCalls;
-import io.conntrace.trace.CountingServer;
 import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.nio.NioChannelOption;
+import jdk.net.ExtendedSocketOptions;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -3,10 +3,10 @@ package io.conntrace.autoconfigure.log;
 import java.time.Duration;
 import java.util.List;
 
-import io.conntrace.autoconfigure.trace.TracedContext;
 import io.conntrace.pool.PoolActivity;
 import io.conntrace.pool.ServerActivity;
-import io.conntrace.trace.CountingServer;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.TracedContext;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

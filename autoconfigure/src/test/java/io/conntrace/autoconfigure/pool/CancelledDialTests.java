@@ -3,9 +3,9 @@ package io.conntrace.autoconfigure.pool;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
-import io.conntrace.autoconfigure.trace.TracedContext;
-import io.conntrace.trace.CountingServer;
-import io.conntrace.trace.DelayingProxy;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.DelayingProxy;
+import io.conntrace.testsupport.TracedContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.params.ParameterizedTest;

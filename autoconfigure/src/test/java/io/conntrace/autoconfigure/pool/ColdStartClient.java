@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import brave.handler.MutableSpan;
-import io.conntrace.autoconfigure.trace.TracedContext;
-import io.conntrace.autoconfigure.trace.TracedContext.CapturedSpans;
+import io.conntrace.testsupport.TracedContext;
+import io.conntrace.testsupport.TracedContext.CapturedSpans;
 import org.awaitility.Awaitility;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.conntrace.autoconfigure.trace.TracedContext;
-import io.conntrace.trace.CountingServer;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.TracedContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.nio.NioChannelOption;

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 import brave.handler.MutableSpan;
-import io.conntrace.autoconfigure.trace.TracedContext;
-import io.conntrace.autoconfigure.trace.TracedContext.CapturedSpans;
-import io.conntrace.trace.CountingServer;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.TracedContext;
+import io.conntrace.testsupport.TracedContext.CapturedSpans;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.awaitility.Awaitility;

@@ -5,10 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import io.conntrace.autoconfigure.trace.TracedContext;
 import io.conntrace.pool.PoolActivity;
 import io.conntrace.pool.PoolEvent;
-import io.conntrace.trace.CountingServer;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.TracedContext;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.conntrace.autoconfigure.trace.TracedContext;
-import io.conntrace.trace.CountingServer;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.TracedContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

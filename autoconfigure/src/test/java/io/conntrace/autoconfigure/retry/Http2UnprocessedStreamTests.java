@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 import brave.handler.MutableSpan;
-import io.conntrace.autoconfigure.trace.TracedContext;
-import io.conntrace.autoconfigure.trace.TracedContext.CapturedSpans;
-import io.conntrace.trace.RawHttp2Server;
+import io.conntrace.testsupport.RawHttp2Server;
+import io.conntrace.testsupport.TracedContext;
+import io.conntrace.testsupport.TracedContext.CapturedSpans;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.awaitility.Awaitility;

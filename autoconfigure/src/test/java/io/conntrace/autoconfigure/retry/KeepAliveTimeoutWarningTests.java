@@ -2,8 +2,8 @@ package io.conntrace.autoconfigure.retry;
 
 import java.time.Duration;
 
-import io.conntrace.autoconfigure.trace.TracedContext;
-import io.conntrace.trace.CountingServer;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.TracedContext;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.awaitility.Awaitility;

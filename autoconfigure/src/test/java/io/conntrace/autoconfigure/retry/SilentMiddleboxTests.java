@@ -3,10 +3,10 @@ package io.conntrace.autoconfigure.retry;
 import java.time.Duration;
 import java.util.Arrays;
 
-import io.conntrace.autoconfigure.trace.TracedApplications;
-import io.conntrace.autoconfigure.trace.TracedContext;
-import io.conntrace.trace.CountingServer;
-import io.conntrace.trace.SilentProxy;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.SilentProxy;
+import io.conntrace.testsupport.TracedApplications;
+import io.conntrace.testsupport.TracedContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.awaitility.Awaitility;

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import brave.handler.MutableSpan;
-import io.conntrace.autoconfigure.trace.TracedApplications;
-import io.conntrace.autoconfigure.trace.TracedContext;
-import io.conntrace.trace.CountingServer;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.TracedApplications;
+import io.conntrace.testsupport.TracedContext;
 import io.conntrace.trace.RequestFailureDescriber;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.awaitility.Awaitility;

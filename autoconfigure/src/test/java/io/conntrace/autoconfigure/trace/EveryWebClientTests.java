@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 import brave.handler.MutableSpan;
+import io.conntrace.testsupport.CountingServer;
+import io.conntrace.testsupport.TracedContext;
 import io.conntrace.trace.ConnectionTracing;
-import io.conntrace.trace.CountingServer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
