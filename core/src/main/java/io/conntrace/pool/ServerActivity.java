@@ -107,7 +107,10 @@ public final class ServerActivity {
 			.toList();
 	}
 
-	/** How long its longest-queued request has waited so far, -1 if none is queued. */
+	/**
+	 * How long its longest-queued request has waited so far: -1 if none is queued, another negative value if that
+	 * cannot be told (more requests queued in the JVM at once than conntrace lists).
+	 */
 	public long longestWaitNanos() {
 		return QueuedAcquires.longestWaitNanos(this.host, this.port);
 	}

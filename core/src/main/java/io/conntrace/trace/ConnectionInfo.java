@@ -45,6 +45,12 @@ public interface ConnectionInfo {
 	 */
 	@Nullable String currentRequest();
 
+	/**
+	 * The method of the HTTP/1.1 request using it now, for a view that must not show paths; {@code null} when
+	 * {@link #currentRequest()} is.
+	 */
+	@Nullable String currentRequestMethod();
+
 	/** How long the current request has held it, -1 when none. */
 	long heldNanos();
 

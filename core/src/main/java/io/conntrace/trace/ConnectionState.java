@@ -239,6 +239,12 @@ final class ConnectionState implements ConnectionInfo {
 	}
 
 	@Override
+	public @Nullable String currentRequestMethod() {
+		HttpClientRequest request = this.currentRequest;
+		return (request != null && isActive()) ? request.method().name() : null;
+	}
+
+	@Override
 	public long heldNanos() {
 		return (isActive() && this.acquired != 0) ? System.nanoTime() - this.acquired : -1;
 	}

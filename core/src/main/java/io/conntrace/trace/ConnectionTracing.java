@@ -41,7 +41,24 @@ import reactor.util.context.Context;
  * the span when the observation stops, through {@link #observationFilter()}, which must be registered
  * on the observation registry (conntrace's Spring Boot auto-configuration does so).
  * <p>
- * Adds nothing that opens connections, resolves names or handshakes: it only watches the client's own.
+ * Opens no connection, resolves no name and shakes no hand of its own: what it measures is the client's own.
+ * It does change what the client's pool does, in these ways:
+ * <ul>
+ * <li>a request cancelled while queued for the pool leaves the queue at once (the pool would otherwise keep
+ * it until its pending-acquire timeout or a free connection), through reactor-pool's borrower;</li>
+ * <li>with {@code keepCancelledDials}, an HTTP/1.1 connection being opened for a request cancelled meanwhile
+ * goes into the pool for the next request instead of being closed, by taking the place of Reactor Netty's
+ * connection owner for the rest of its setup;</li>
+ * <li>with {@link ConnectionEviction} as the pool's eviction predicate, a connection idle longer than its
+ * server's announced {@code Keep-Alive} timeout (less a margin) is not reused;</li>
+ * <li>with {@link #pendingAcquireTimer()}, the pool's acquire timeouts run on conntrace's timer, which
+ * schedules them as Reactor Netty's default does;</li>
+ * <li>a failed request is sent again only by the retries a framework adaptor asks for ({@link BlockingCalls},
+ * the WebClient and gateway filters of the Spring Boot module), never here.</li>
+ * </ul>
+ * Those depend on Reactor Netty and reactor-pool internals; where one is missing, that feature is off and
+ * the request goes on as without conntrace.
+ * <p>
  * Create one instance per application and reuse it: Reactor Netty makes the hooks part of the pool key,
  * so clients instrumented by different instances do not share pooled connections.
  */

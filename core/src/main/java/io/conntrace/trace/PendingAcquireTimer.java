@@ -38,7 +38,7 @@ final class PendingAcquireTimer implements BiFunction<Runnable, Duration, Dispos
 			}
 			start.waitStarted(subscription);
 			Wait wait = new Wait(timer, start);
-			QueuedAcquires.add(wait);
+			wait.listed = QueuedAcquires.add(wait);
 			return wait;
 		}
 		catch (Throwable ex) {
@@ -64,6 +64,9 @@ final class PendingAcquireTimer implements BiFunction<Runnable, Duration, Dispos
 
 		private volatile boolean disposed;
 
+		/** Whether {@link QueuedAcquires} lists it; set before the pool can dispose it. */
+		private volatile boolean listed;
+
 		/** The request's server as {@code host:port}, found on the first read only: "" if it cannot be told. */
 		private volatile @Nullable String server;
 
@@ -76,7 +79,7 @@ final class PendingAcquireTimer implements BiFunction<Runnable, Duration, Dispos
 		public void dispose() {
 			if (!this.disposed) {
 				this.disposed = true;
-				QueuedAcquires.remove(this);
+				QueuedAcquires.remove(this, this.listed);
 				try {
 					this.start.waitEnded();
 				}

@@ -12,6 +12,7 @@ import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 
 /**
  * A real HTTP or HTTPS server on 127.0.0.1 that counts the connections it accepts: the ground truth
@@ -35,14 +36,23 @@ public final class CountingServer implements AutoCloseable {
 
 	private static final AttributeKey<AtomicInteger> REQUESTS = AttributeKey.valueOf("test.requests");
 
+	/** Its own event loops, {@code null} on Reactor Netty's global ones. */
+	private final @Nullable LoopResources loops;
+
 	private CountingServer(boolean tls, @Nullable Duration idleTimeout) throws Exception {
 		this(tls, idleTimeout, new HttpProtocol[0]);
 	}
 
 	private CountingServer(boolean tls, @Nullable Duration idleTimeout, HttpProtocol... protocols) throws Exception {
+		this(null, tls, idleTimeout, protocols);
+	}
+
+	private CountingServer(@Nullable LoopResources loops, boolean tls, @Nullable Duration idleTimeout,
+			HttpProtocol... protocols) throws Exception {
 		boolean http2 = protocols.length > 0;
 		this.tls = tls;
-		HttpServer server = HttpServer.create()
+		this.loops = loops;
+		HttpServer server = ((loops != null) ? HttpServer.create().runOn(loops) : HttpServer.create())
 			.host("127.0.0.1")
 			.port(0)
 			// Once per accepted socket; doOnConnection would fire once per request.
@@ -119,6 +129,14 @@ public final class CountingServer implements AutoCloseable {
 	/** A cleartext HTTP/1.1 server. */
 	public static CountingServer http() throws Exception {
 		return new CountingServer(false, null);
+	}
+
+	/**
+	 * A cleartext HTTP/1.1 server on event loops of its own, which a test that stops the application's (Reactor
+	 * Netty's global ones, which a context's {@code ReactorResourceFactory} disposes on stop) leaves running.
+	 */
+	public static CountingServer httpApart() throws Exception {
+		return new CountingServer(LoopResources.create("counting-server", 1, true), false, null);
 	}
 
 	/** An HTTP/1.1 server over TLS, with a self-signed certificate for {@code localhost}. */
@@ -198,6 +216,9 @@ public final class CountingServer implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.disposeNow();
+		if (this.loops != null) {
+			this.loops.disposeLater().block(Duration.ofSeconds(10));
+		}
 	}
 
 }

@@ -59,6 +59,7 @@ public final class ImperativeClientAutoConfiguration {
 
 	/** What a blocking call gets: its observation found, the stale retry, descriptions of its failure. */
 	@Bean
+	@ConditionalOnMissingBean
 	BlockingCalls conntraceBlockingCalls(ObjectProvider<ObservationRegistry> observationRegistry,
 			RetryProperties retry, ObjectProvider<ConnectionListener> listener,
 			ObjectProvider<RequestFailureDescriber> describers) {
@@ -77,14 +78,17 @@ public final class ImperativeClientAutoConfiguration {
 	@Bean
 	@Order(ConnectionPoolAutoConfiguration.ORDER)
 	ClientHttpRequestFactoryBuilderCustomizer<ReactorClientHttpRequestFactoryBuilder> conntraceClientHttpRequestFactoryBuilderCustomizer(
-			ConntracePool pool, TcpKeepAlive keepAlive, ConnectionTracing tracing, BlockingCalls calls,
+			ObjectProvider<ConntracePool> pool, TcpKeepAlive keepAlive, ConnectionTracing tracing, BlockingCalls calls,
 			ObjectProvider<ReactorResourceFactory> resources) {
 		return (builder) -> {
 			ReactorResourceFactory resourceFactory = resources.getIfAvailable();
 			ReactorClientHttpRequestFactoryBuilder onLoops = (resourceFactory != null)
 					? builder.withReactorResourceFactory(resourceFactory) : builder;
-			return onLoops.withHttpClientFactory(() -> HttpClient.create(pool.provider()))
-				.withHttpClientCustomizer(keepAlive::applySocketOption)
+			// Without conntrace's pool (conntrace.pool.enabled=false), the builder's own: Reactor Netty's shared one.
+			ConntracePool own = pool.getIfAvailable();
+			ReactorClientHttpRequestFactoryBuilder pooled = (own != null)
+					? onLoops.withHttpClientFactory(() -> HttpClient.create(own.provider())) : onLoops;
+			return pooled.withHttpClientCustomizer(keepAlive::applySocketOption)
 				.withHttpClientCustomizer((client) -> tracing.apply(client, calls));
 		};
 	}

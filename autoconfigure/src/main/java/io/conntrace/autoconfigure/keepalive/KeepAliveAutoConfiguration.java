@@ -6,6 +6,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.netty.http.client.HttpClient;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -27,6 +28,7 @@ public final class KeepAliveAutoConfiguration {
 
 	/** The socket options, checked once; also applied to the gateway's client where there is one. */
 	@Bean
+	@ConditionalOnMissingBean
 	TcpKeepAlive conntraceTcpKeepAlive(KeepAliveProperties properties) {
 		PropertyCheck.wholeSeconds("conntrace.keep-alive.idle", properties.getIdle(), 32767);
 		PropertyCheck.wholeSeconds("conntrace.keep-alive.interval", properties.getInterval(), 32767);

@@ -5,6 +5,7 @@ import io.conntrace.metrics.PoolMeterRegistrar;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.netty.http.client.HttpClient;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -27,11 +28,13 @@ import org.springframework.context.annotation.Bean;
 public final class ConnectionMetricsAutoConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean
 	ConnectionMeters conntraceConnectionMeters(MeterRegistry registry, ConnectionMetricsProperties properties) {
 		return new ConnectionMeters(registry, properties.checkedMaxServers());
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	PoolMeterRegistrar conntracePoolMeterRegistrar(MeterRegistry registry, ConnectionMetricsProperties properties) {
 		return new PoolMeterRegistrar(registry, properties.checkedMaxServers());
 	}

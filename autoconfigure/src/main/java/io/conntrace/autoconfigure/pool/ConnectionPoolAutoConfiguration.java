@@ -11,6 +11,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -27,7 +28,9 @@ import org.springframework.core.annotation.Order;
 @AutoConfiguration(after = ConnectionMetricsAutoConfiguration.class)
 @ConditionalOnClass({ HttpClient.class, ReactorClientHttpConnectorBuilder.class })
 @ConditionalOnBooleanProperty(name = "conntrace.enabled", matchIfMissing = true)
-@EnableConfigurationProperties({ PoolProperties.class, ConnectionMetricsProperties.class })
+@ConditionalOnBooleanProperty(name = "conntrace.pool.enabled", matchIfMissing = true)
+@EnableConfigurationProperties({ PoolProperties.class, ConnectionMetricsProperties.class,
+		ConntraceEndpointProperties.class })
 public final class ConnectionPoolAutoConfiguration {
 
 	/**
@@ -49,6 +52,7 @@ public final class ConnectionPoolAutoConfiguration {
 	 * servers as the meters tag ({@code conntrace.metrics.max-servers}), whether meters are on or not.
 	 */
 	@Bean
+	@ConditionalOnMissingBean
 	PoolActivity conntracePoolActivity(ConnectionMetricsProperties metrics) {
 		return new PoolActivity(metrics.checkedMaxServers());
 	}
@@ -65,8 +69,11 @@ public final class ConnectionPoolAutoConfiguration {
 	 * own) and by its blocking-call support.
 	 */
 	@Bean
-	RequestFailureDescriber conntracePoolSaturation(ConntracePool pool, PoolActivity activity) {
-		return new PoolSaturation(pool, activity);
+	RequestFailureDescriber conntracePoolSaturation(ConntracePool pool, PoolActivity activity,
+			ConntraceEndpointProperties endpoint) {
+		// A log has no authorized reader: paths only where they are always shown.
+		return new PoolSaturation(pool, activity,
+				endpoint.getShowValues() == ConntraceEndpointProperties.ShowValues.ALWAYS);
 	}
 
 }

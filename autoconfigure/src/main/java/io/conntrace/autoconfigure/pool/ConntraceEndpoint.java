@@ -15,6 +15,9 @@ import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.HttpConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionPoolMetrics;
 
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
@@ -23,31 +26,39 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * in force, how many connections are active and idle, how many requests wait and the longest wait, every
  * open connection (with the request holding it), and the server's recent events. Read-only; exposed over
  * the web only when the application includes it ({@code management.endpoints.web.exposure.include}). It
- * shows hosts, ports, methods and paths, never a URL query, user-info or header value.
+ * shows hosts, ports and methods; request paths only as {@code management.endpoint.conntrace.show-values}
+ * allows (never, by default); never a URL query, user-info or header value.
  */
-@Endpoint(id = "conntrace")
+@Endpoint(id = "conntrace", defaultAccess = Access.READ_ONLY)
 public final class ConntraceEndpoint {
 
 	private final ConntracePool pool;
 
 	private final PoolActivity activity;
 
-	ConntraceEndpoint(ConntracePool pool, PoolActivity activity) {
+	private final Show showValues;
+
+	private final Set<String> roles;
+
+	ConntraceEndpoint(ConntracePool pool, PoolActivity activity, ConntraceEndpointProperties properties) {
 		this.pool = pool;
 		this.activity = activity;
+		this.showValues = Show.valueOf(properties.getShowValues().name());
+		this.roles = Set.copyOf(properties.getRoles());
 	}
 
 	@ReadOperation
-	public Pools pools() {
+	public Pools pools(SecurityContext securityContext) {
+		boolean paths = this.showValues.isShown(securityContext, this.roles);
 		List<Pool> pools = new ArrayList<>();
 		for (ServerActivity server : this.activity.servers()) {
-			pools.add(pool(server));
+			pools.add(pool(server, paths));
 		}
 		pools.sort(Comparator.comparing(Pool::remote));
 		return new Pools(pools);
 	}
 
-	private Pool pool(ServerActivity server) {
+	private Pool pool(ServerActivity server, boolean paths) {
 		// Another pool (the gateway's) names itself; its limits are its own properties', not conntrace.pool.*.
 		Set<String> names = server.poolNames();
 		boolean conntraces = names.isEmpty() || names.equals(Set.of(this.pool.name()));
@@ -73,15 +84,15 @@ public final class ConntraceEndpoint {
 						limits.pendingAcquireTimeout().toMillis(), limits.maxIdleTime().toMillis(),
 						limits.maxLifeTime().toMillis()) : null,
 				active, idle, pending, (longestWait >= 0) ? millis(longestWait) : null,
-				open.stream().map(ConntraceEndpoint::connection).toList(),
+				open.stream().map((connection) -> connection(connection, paths)).toList(),
 				server.events().stream().map(ConntraceEndpoint::event).toList());
 	}
 
-	private static Connection connection(ConnectionInfo connection) {
+	private static Connection connection(ConnectionInfo connection, boolean paths) {
 		long idle = connection.idleNanos();
 		long held = connection.heldNanos();
 		long age = connection.ageNanos();
-		String request = connection.currentRequest();
+		String request = HeldBy.request(connection, paths);
 		return new Connection(connection.id(), connection.isActive() ? "active" : "idle", connection.localPort(),
 				(age >= 0) ? millis(age) : null, (idle >= 0) ? millis(idle) : null, connection.requests(),
 				connection.protocol(), connection.tlsVersion(), request,

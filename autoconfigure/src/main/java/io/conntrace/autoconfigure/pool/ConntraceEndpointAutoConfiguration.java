@@ -4,6 +4,7 @@ import io.conntrace.pool.PoolActivity;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -21,8 +22,10 @@ import org.springframework.context.annotation.Bean;
 public final class ConntraceEndpointAutoConfiguration {
 
 	@Bean
-	ConntraceEndpoint conntraceEndpoint(ConntracePool pool, PoolActivity activity) {
-		return new ConntraceEndpoint(pool, activity);
+	@ConditionalOnMissingBean
+	ConntraceEndpoint conntraceEndpoint(ConntracePool pool, PoolActivity activity,
+			ConntraceEndpointProperties properties) {
+		return new ConntraceEndpoint(pool, activity, properties);
 	}
 
 }

@@ -34,12 +34,13 @@ public final class ConntracePool extends PoolLifecycle {
 					String.valueOf(properties.getName()), "a non-blank name");
 		}
 		PoolLimits limits = PoolLimits.of(properties);
+		ConnectionProvider.MeterRegistrar releasable = releasable(registrar);
 		ConnectionProvider.Builder builder = limits.applyTo(ConnectionProvider.builder(properties.getName()),
-				registrar);
+				releasable);
 		for (Map.Entry<String, PoolProperties.HostPool> host : properties.getHosts().entrySet()) {
 			InetSocketAddress address = RemoteHost.parse(host.getKey());
 			PoolLimits hostLimits = limits.with(host.getValue(), "conntrace.pool.hosts.[" + host.getKey() + "].");
-			builder.forRemoteHost(address, (spec) -> hostLimits.applyTo(spec, registrar));
+			builder.forRemoteHost(address, (spec) -> hostLimits.applyTo(spec, releasable));
 			this.hostLimits.put(address.getHostString() + ":" + address.getPort(), hostLimits);
 		}
 		this.name = properties.getName();

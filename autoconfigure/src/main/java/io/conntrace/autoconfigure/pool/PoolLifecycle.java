@@ -1,21 +1,35 @@
 package io.conntrace.autoconfigure.pool;
 
+import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.conntrace.trace.ConnectionListener;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * A pool conntrace built, disposed with the application context as a lifecycle in {@link #PHASE}: after
  * the web server's graceful shutdown (whose requests may still call out) and before Spring's
  * {@code ReactorResourceFactory} (phase 0) shuts down the event loops the pool's connections run on, so
- * they close through the pool and are counted as disposed. Its listener is told first.
+ * they close through the pool and are counted as disposed. Its listener is told first. Only a context
+ * that is closing disposes it. A context stopped to be started again (Spring Cloud's pause and resume, a
+ * checkpoint) keeps the pool, since the clients built on it cannot be given another, but closes its
+ * connections: their event loops go with {@code ReactorResourceFactory}'s stop, and the pool opens new ones
+ * after the start.
  */
-public abstract class PoolLifecycle implements SmartLifecycle, DisposableBean {
+public abstract class PoolLifecycle
+		implements SmartLifecycle, DisposableBean, ApplicationListener<ContextClosedEvent>, ApplicationContextAware {
 
 	/** Stops before phase 0, Spring's {@code ReactorResourceFactory}, and after everything above. */
 	static final int PHASE = 1;
@@ -25,6 +39,13 @@ public abstract class PoolLifecycle implements SmartLifecycle, DisposableBean {
 	private final ConnectionListener listener;
 
 	private volatile boolean running;
+
+	private volatile boolean closing;
+
+	private @Nullable ApplicationContext context;
+
+	/** The remote addresses of the pool's per-server pools now, with how many each has (HTTP/1.1 and HTTP/2). */
+	private final Map<SocketAddress, Integer> remotes = new ConcurrentHashMap<>();
 
 	/**
 	 * Dispose a pool with the context.
@@ -46,9 +67,67 @@ public abstract class PoolLifecycle implements SmartLifecycle, DisposableBean {
 	}
 
 	@Override
+	public void setApplicationContext(ApplicationContext context) {
+		this.context = context;
+	}
+
+	/** Published as the close begins, before the lifecycles stop; a child context's close reaches here too. */
+	@Override
+	public void onApplicationEvent(ContextClosedEvent event) {
+		if (event.getApplicationContext() == this.context) {
+			this.closing = true;
+		}
+	}
+
+	/**
+	 * The pool's registrar, telling this lifecycle which servers the pool has connections pools for, so that a
+	 * stop can close their connections.
+	 * @param registrar the registrar of the pool's gauges, {@code null} for none
+	 * @return the registrar to give the pool (and each of its per-host specs)
+	 */
+	protected final ConnectionProvider.MeterRegistrar releasable(ConnectionProvider.@Nullable MeterRegistrar registrar) {
+		return new ConnectionProvider.MeterRegistrar() {
+
+			@Override
+			public void registerMetrics(String poolName, String id, SocketAddress remoteAddress,
+					ConnectionPoolMetrics metrics) {
+				PoolLifecycle.this.remotes.merge(remoteAddress, 1, Integer::sum);
+				if (registrar != null) {
+					registrar.registerMetrics(poolName, id, remoteAddress, metrics);
+				}
+			}
+
+			@Override
+			public void deRegisterMetrics(String poolName, String id, SocketAddress remoteAddress) {
+				PoolLifecycle.this.remotes.computeIfPresent(remoteAddress, (address, pools) -> (pools > 1) ? pools - 1 : null);
+				if (registrar != null) {
+					registrar.deRegisterMetrics(poolName, id, remoteAddress);
+				}
+			}
+
+		};
+	}
+
+	@Override
 	public void stop() {
 		this.running = false;
-		dispose();
+		if (this.closing) {
+			dispose();
+		}
+		else {
+			release();
+		}
+	}
+
+	/** Closes every connection, leaving the pool to open new ones: Reactor Netty disposes a server's pools. */
+	private void release() {
+		ConnectionProvider provider = disposable();
+		if (provider == null) {
+			return;
+		}
+		for (SocketAddress remote : List.copyOf(this.remotes.keySet())) {
+			provider.disposeWhen(remote);
+		}
 	}
 
 	@Override

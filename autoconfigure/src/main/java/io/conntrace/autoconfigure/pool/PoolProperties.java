@@ -16,6 +16,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class PoolProperties {
 
 	/**
+	 * Whether conntrace builds the pool of Boot's WebClient, RestClient and RestTemplate. When false they keep
+	 * Boot's pool (Reactor Netty's shared one, without conntrace's eviction or pending-acquire timer: the pool
+	 * wait of a new connection is then unknown), are still traced, and the other conntrace.pool properties,
+	 * the full-pool descriptions and /actuator/conntrace are off.
+	 */
+	private boolean enabled = true;
+
+	/**
 	 * Name of the pool, the "name" tag of its metrics.
 	 */
 	private String name = "conntrace";
@@ -140,6 +148,14 @@ public class PoolProperties {
 
 	public void setEvictInBackground(@Nullable Duration evictInBackground) {
 		this.evictInBackground = evictInBackground;
+	}
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
 	}
 
 	public boolean isKeepCancelledDials() {

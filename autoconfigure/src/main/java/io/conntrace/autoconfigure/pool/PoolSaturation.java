@@ -42,9 +42,13 @@ final class PoolSaturation implements RequestFailureDescriber {
 	/** When a WARN last named each server, by {@code host:port}: cleared rather than grown past the cap. */
 	private final Map<String, Long> lastWarned = new ConcurrentHashMap<>();
 
-	PoolSaturation(ConntracePool pool, PoolActivity activity) {
+	/** Whether the WARN names the paths of the requests holding connections, or only their methods. */
+	private final boolean paths;
+
+	PoolSaturation(ConntracePool pool, PoolActivity activity, boolean paths) {
 		this.pool = pool;
 		this.activity = activity;
+		this.paths = paths;
 	}
 
 	@Override
@@ -124,7 +128,7 @@ final class PoolSaturation implements RequestFailureDescriber {
 				if (shown == HOLDERS_SHOWN) {
 					break;
 				}
-				String request = connection.currentRequest();
+				String request = HeldBy.request(connection, this.paths);
 				if (request != null) {
 					shown++;
 					holders.append(' ')
@@ -141,6 +145,9 @@ final class PoolSaturation implements RequestFailureDescriber {
 			}
 			else {
 				text.append(". Held longest by:").append(holders);
+				if (!this.paths) {
+					text.append(" (paths are shown with management.endpoint.conntrace.show-values=always)");
+				}
 			}
 		}
 		text.append(". At most one such warning a minute for this server.");

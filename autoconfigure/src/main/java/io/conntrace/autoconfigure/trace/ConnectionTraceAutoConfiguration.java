@@ -13,6 +13,7 @@ import io.micrometer.observation.ObservationRegistry;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -43,6 +44,7 @@ public final class ConnectionTraceAutoConfiguration {
 	 * or not: the pool's properties are bound here too.
 	 */
 	@Bean
+	@ConditionalOnMissingBean
 	ConnectionTracing conntraceConnectionTracing(TraceProperties properties, PoolProperties pool,
 			ObjectProvider<ConnectionListener> listener, ObjectProvider<TcpKeepAlive> keepAlive) {
 		// The keep-alive probes run inside conntrace's one channel-init hook, so every client keys its pools alike.

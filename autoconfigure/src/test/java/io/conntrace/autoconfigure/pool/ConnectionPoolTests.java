@@ -1,16 +1,19 @@
 package io.conntrace.autoconfigure.pool;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.conntrace.testsupport.CountingServer;
+import io.conntrace.trace.ConnectionListener;
 import io.conntrace.testsupport.TracedContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.nio.NioChannelOption;
 import jdk.net.ExtendedSocketOptions;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.netty.resources.ConnectionProvider;
@@ -23,6 +26,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +54,50 @@ class ConnectionPoolTests {
 			assertThat(provider.maxConnections()).isEqualTo(50);
 			assertThat(provider.name()).isEqualTo("conntrace");
 		});
+	}
+
+	/**
+	 * Spring Cloud's pause and resume stop and start the context. Its connections are closed (their event loops
+	 * go with the stop of Boot's {@code ReactorResourceFactory}) but the pool is not disposed: the listeners are
+	 * not told so (the meters would count every later close as the pool's disposal), a client built after the
+	 * start gets the pool, and the close still disposes it. (Boot's WebClient connector is built once, on the
+	 * loops the stop ends, so it fails after a restart with or without conntrace.)
+	 */
+	@Test
+	void aContextStoppedAndStartedAgainKeepsItsPoolAndTheCloseDisposesIt() throws Exception {
+		try (CountingServer server = CountingServer.httpApart()) {
+			AtomicInteger disposing = new AtomicInteger();
+			this.runner.withConfiguration(AutoConfigurations.of(ImperativeHttpClientAutoConfiguration.class))
+				.withBean("disposals", ConnectionListener.class, () -> new ConnectionListener() {
+
+					@Override
+					public void poolDisposing() {
+						disposing.incrementAndGet();
+					}
+
+				})
+				.run((context) -> {
+					ClientHttpRequestFactoryBuilder<?> builder = context.getBean(ClientHttpRequestFactoryBuilder.class);
+					assertThat(get(builder, server)).isEqualTo("ok");
+					ConnectionProvider provider = context.getBean(ConntracePool.class).provider();
+					context.stop();
+					Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.closed() == server.accepted());
+					context.start();
+					assertThat(disposing).hasValue(0);
+					int before = server.accepted();
+					assertThat(get(builder, server)).isEqualTo("ok");
+					assertThat(server.accepted()).isEqualTo(before + 1);
+					context.close();
+					assertThat(disposing).hasValue(1);
+					assertThat(provider.isDisposed()).isTrue();
+					Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.closed() == server.accepted());
+				});
+		}
+	}
+
+	private static String get(ClientHttpRequestFactoryBuilder<?> builder, CountingServer server) {
+		return RestClient.builder().requestFactory(builder.build()).build().get().uri(server.url("/")).retrieve()
+			.body(String.class);
 	}
 
 	@Test

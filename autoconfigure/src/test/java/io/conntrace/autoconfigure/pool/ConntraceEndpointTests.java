@@ -13,6 +13,8 @@ import io.conntrace.testsupport.CountingServer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -89,12 +91,27 @@ class ConntraceEndpointTests {
 			List<Map<String, Object>> connections = JsonPath.read(first, pool + ".connections[*]");
 			assertThat(connections).singleElement().satisfies((connection) -> {
 				assertThat(connection.get("state")).isEqualTo("active");
-				assertThat(connection.get("request")).isEqualTo("GET /slow");
+				// Paths only where the application allows them (management.endpoint.conntrace.show-values).
+				assertThat(connection.get("request")).isEqualTo("GET ******");
 			});
 			Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
 					JsonPath.<List<Double>>read(conntrace(), pool + ".longestWaitMs").get(0)).isGreaterThan(firstWait + 50));
 			slow.forEach((request) -> assertThat(request.block(Duration.ofSeconds(10))).isEqualTo("slow"));
 			assertThat(server.accepted()).isEqualTo(1);
+		}
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "never, GET ******", "when-authorized, GET ******", "always, GET /slow" })
+	void requestPathsFollowShowValues(String showValues, String request) throws Exception {
+		try (CountingServer server = CountingServer.http()) {
+			start("management.endpoint.conntrace.show-values=" + showValues);
+			Mono<String> slow = hold(this.context.getBean(WebClient.Builder.class).build(), server);
+			String connections = "$.pools[?(@.remote == '127.0.0.1:" + server.port() + "')].connections[*].request";
+			// Over the web without a user: when-authorized shows nothing either.
+			Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(
+					() -> assertThat(JsonPath.<List<String>>read(conntrace(), connections)).containsExactly(request));
+			assertThat(slow.block(Duration.ofSeconds(10))).isEqualTo("slow");
 		}
 	}
 
