@@ -120,6 +120,7 @@ public final class ConnectionTracing {
 	 */
 	ConnectionTracing(ConnectionListener listener, boolean spans, boolean keepCancelledDials,
 			@Nullable ChannelPipelineConfigurer onNewChannel, FilterCheck filterCheck) {
+		Internals.checkOnce();
 		UntracedTransport untraced = new UntracedTransport();
 		this.channelInit = (onNewChannel != null) ? (observer, channel, remoteAddress) -> {
 			dialFor(observer, init(channel, remoteAddress, listener, untraced));

@@ -42,6 +42,11 @@ final class RequestTarget {
 	private RequestTarget() {
 	}
 
+	/** Whether this Reactor Netty keeps the field where it was found ({@link Internals}). */
+	static boolean available() {
+		return CONFIG != null;
+	}
+
 	/** The configuration of the request whose connect this is, walking up the operators wrapping it. */
 	static @Nullable HttpClientConfig of(@Nullable Object connect) {
 		if (CONNECT_MONO == null || CONFIG == null) {
