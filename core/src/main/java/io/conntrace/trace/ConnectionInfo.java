@@ -49,7 +49,11 @@ public interface ConnectionInfo {
 	 * The method of the HTTP/1.1 request using it now, for a view that must not show paths; {@code null} when
 	 * {@link #currentRequest()} is.
 	 */
-	@Nullable String currentRequestMethod();
+	default @Nullable String currentRequestMethod() {
+		String request = currentRequest();
+		int space = (request != null) ? request.indexOf(' ') : -1;
+		return (space > 0) ? request.substring(0, space) : request;
+	}
 
 	/** How long the current request has held it, -1 when none. */
 	long heldNanos();

@@ -9,6 +9,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -88,7 +89,7 @@ final class PoolStarvationScenario implements Scenario, AutoCloseable {
 		ConntraceEndpoint endpoint = this.endpoint.getIfAvailable();
 		if (endpoint != null) {
 			String remote = "127.0.0.1:" + this.target.port();
-			this.snapshot = endpoint.pools()
+			this.snapshot = endpoint.pools(SecurityContext.NONE)
 				.pools()
 				.stream()
 				.filter((pool) -> pool.remote().equals(remote))

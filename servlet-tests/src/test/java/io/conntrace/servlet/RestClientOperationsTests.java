@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -42,7 +43,7 @@ class RestClientOperationsTests {
 				.sum();
 			assertThat(requests).isEqualTo(5);
 			ConntraceEndpoint.Pool pool = context.getBean(ConntraceEndpoint.class)
-				.pools()
+				.pools(SecurityContext.NONE)
 				.pools()
 				.stream()
 				.filter((entry) -> entry.remote().equals("127.0.0.1:" + server.port()))

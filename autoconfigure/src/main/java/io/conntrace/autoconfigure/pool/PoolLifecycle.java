@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.conntrace.trace.ConnectionListener;
 import org.jspecify.annotations.Nullable;
@@ -14,22 +15,22 @@ import reactor.netty.resources.ConnectionProvider;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationContextAware;
-import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * A pool conntrace built, disposed with the application context as a lifecycle in {@link #PHASE}: after
  * the web server's graceful shutdown (whose requests may still call out) and before Spring's
  * {@code ReactorResourceFactory} (phase 0) shuts down the event loops the pool's connections run on, so
  * they close through the pool and are counted as disposed. Its listener is told first. Only a context
- * that is closing disposes it. A context stopped to be started again (Spring Cloud's pause and resume, a
- * checkpoint) keeps the pool, since the clients built on it cannot be given another, but closes its
- * connections: their event loops go with {@code ReactorResourceFactory}'s stop, and the pool opens new ones
- * after the start.
+ * that is closing disposes it, once. A context stopped to be started again (Spring Cloud's pause and resume)
+ * keeps the pool, since the clients built on it cannot be given another, and its listener is not told. The
+ * stop drops the pool's HTTP/1.1 per-server pools, which Reactor Netty disposes in the background, closing their
+ * idle connections, so that the start does not leave them behind: Reactor Netty keys them on the event loops,
+ * which {@code ReactorResourceFactory}'s stop replaces, closing every connection on the old ones (HTTP/2's
+ * included). A pool whose servers this lifecycle is not told of ({@link #releasable}) keeps them.
  */
-public abstract class PoolLifecycle
-		implements SmartLifecycle, DisposableBean, ApplicationListener<ContextClosedEvent>, ApplicationContextAware {
+public abstract class PoolLifecycle implements SmartLifecycle, DisposableBean, ApplicationContextAware {
 
 	/** Stops before phase 0, Spring's {@code ReactorResourceFactory}, and after everything above. */
 	static final int PHASE = 1;
@@ -40,7 +41,7 @@ public abstract class PoolLifecycle
 
 	private volatile boolean running;
 
-	private volatile boolean closing;
+	private final AtomicBoolean disposed = new AtomicBoolean();
 
 	private @Nullable ApplicationContext context;
 
@@ -69,14 +70,6 @@ public abstract class PoolLifecycle
 	@Override
 	public void setApplicationContext(ApplicationContext context) {
 		this.context = context;
-	}
-
-	/** Published as the close begins, before the lifecycles stop; a child context's close reaches here too. */
-	@Override
-	public void onApplicationEvent(ContextClosedEvent event) {
-		if (event.getApplicationContext() == this.context) {
-			this.closing = true;
-		}
 	}
 
 	/**
@@ -111,7 +104,8 @@ public abstract class PoolLifecycle
 	@Override
 	public void stop() {
 		this.running = false;
-		if (this.closing) {
+		// A closing context is marked closed before its lifecycles stop.
+		if (this.context instanceof ConfigurableApplicationContext owner && owner.isClosed()) {
 			dispose();
 		}
 		else {
@@ -119,7 +113,7 @@ public abstract class PoolLifecycle
 		}
 	}
 
-	/** Closes every connection, leaving the pool to open new ones: Reactor Netty disposes a server's pools. */
+	/** Drops the per-server pools, which Reactor Netty disposes in the background; new ones open on demand. */
 	private void release() {
 		ConnectionProvider provider = disposable();
 		if (provider == null) {
@@ -146,9 +140,13 @@ public abstract class PoolLifecycle
 		dispose();
 	}
 
+	/**
+	 * Once: Reactor Netty's {@code isDisposed()} is also true for a pool that merely has no per-server pool left
+	 * (after a stop), whose HTTP/2 providers only {@code disposeLater()} disposes.
+	 */
 	private void dispose() {
 		ConnectionProvider provider = disposable();
-		if (provider == null || provider.isDisposed()) {
+		if (provider == null || !this.disposed.compareAndSet(false, true)) {
 			return;
 		}
 		try {

@@ -18,8 +18,9 @@ public class PoolProperties {
 	/**
 	 * Whether conntrace builds the pool of Boot's WebClient, RestClient and RestTemplate. When false they keep
 	 * Boot's pool (Reactor Netty's shared one, without conntrace's eviction or pending-acquire timer: the pool
-	 * wait of a new connection is then unknown), are still traced, and the other conntrace.pool properties,
-	 * the full-pool descriptions and /actuator/conntrace are off.
+	 * wait of a new connection is then unknown), are still traced, and the pool's limits and eviction
+	 * properties, the full-pool descriptions and /actuator/conntrace are off; keep-cancelled-dials still
+	 * applies. Spring Cloud Gateway's pool is built from the gateway's own properties either way.
 	 */
 	private boolean enabled = true;
 

@@ -141,7 +141,7 @@ final class PoolSaturation implements RequestFailureDescriber {
 				}
 			}
 			if (shown == 0) {
-				text.append(". No request holds a connection yet: they are still being opened");
+				text.append(". No request on a connection of it is known");
 			}
 			else {
 				text.append(". Held longest by:").append(holders);

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
+import org.springframework.aot.hint.TypeReference;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 
@@ -25,6 +26,10 @@ class ConntraceRuntimeHintsTests {
 			.forEach((registrar) -> registrar.registerHints(hints, getClass().getClassLoader()));
 		Field config = Class.forName(ConntraceRuntimeHints.CONNECT_MONO).getDeclaredField("config");
 		assertThat(RuntimeHintsPredicates.reflection().onFieldAccess(config)).accepts(hints);
+		for (String name : ConntraceRuntimeHints.BY_NAME) {
+			Class.forName(name, false, getClass().getClassLoader());
+			assertThat(RuntimeHintsPredicates.reflection().onType(TypeReference.of(name))).as(name).accepts(hints);
+		}
 	}
 
 }

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.conntrace.pool.PoolActivity;
+import io.conntrace.pool.ServerActivity;
 import io.conntrace.testsupport.CountingServer;
 import io.conntrace.trace.ConnectionListener;
 import io.conntrace.testsupport.TracedContext;
@@ -87,11 +89,39 @@ class ConnectionPoolTests {
 					int before = server.accepted();
 					assertThat(get(builder, server)).isEqualTo("ok");
 					assertThat(server.accepted()).isEqualTo(before + 1);
+					// The stop dropped the server's pool of the old event loops: one pool, not one per start.
+					ServerActivity activity = context.getBean(PoolActivity.class).server("127.0.0.1", server.port());
+					Awaitility.await().atMost(Duration.ofSeconds(5))
+						.untilAsserted(() -> assertThat(activity.connectionPools()).hasSize(1));
 					context.close();
 					assertThat(disposing).hasValue(1);
 					assertThat(provider.isDisposed()).isTrue();
 					Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.closed() == server.accepted());
 				});
+		}
+	}
+
+	/** A stop, then the close: disposed once, the listeners told once. */
+	@Test
+	void aStoppedContextsCloseStillDisposesThePool() throws Exception {
+		try (CountingServer server = CountingServer.httpApart()) {
+			AtomicInteger disposing = new AtomicInteger();
+			this.runner.withConfiguration(AutoConfigurations.of(ImperativeHttpClientAutoConfiguration.class))
+				.withBean("disposals", ConnectionListener.class, () -> new ConnectionListener() {
+
+					@Override
+					public void poolDisposing() {
+						disposing.incrementAndGet();
+					}
+
+				})
+				.run((context) -> {
+					assertThat(get(context.getBean(ClientHttpRequestFactoryBuilder.class), server)).isEqualTo("ok");
+					context.stop();
+					context.close();
+					assertThat(disposing).hasValue(1);
+				});
+			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.closed() == server.accepted());
 		}
 	}
 
