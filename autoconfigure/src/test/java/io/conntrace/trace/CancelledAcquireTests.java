@@ -246,6 +246,35 @@ class CancelledAcquireTests {
 		}
 	}
 
+	/**
+	 * On a Reactor Netty without the connect Mono's configuration, a cancelled queued request cannot be told to
+	 * be HTTP/1.1-only, so it is left to the pool as without conntrace: no failure reaches a request, the pool's
+	 * counts come back to zero, and its connection serves the next request.
+	 */
+	@Test
+	void withoutTheConnectConfigACancelledQueuedRequestLeavesThePoolAsItWas() throws Exception {
+		WithoutInternals.withoutConnectConfig(() -> {
+			ConnectionProvider single = TracedClient.timed(ConnectionProvider.builder("no-config")
+				.maxConnections(1)
+				.metrics(true, () -> (name, id, remote, metrics) -> this.pool.set(metrics)));
+			try (CountingServer server = CountingServer.http();
+					TracedClient client = client(single, UnaryOperator.identity(), true)) {
+				Mono<String> holder = holdTheOnlyConnection(client, server, 500);
+				cancelled(client, server.url("/"));
+				// Not taken out of the queue by conntrace (the feature is off): it waits for the slow request.
+				assertThat(this.pool.get().pendingAcquireSize()).isEqualTo(1);
+				assertThat(holder.block(Duration.ofSeconds(10))).isEqualTo("slow");
+				awaitPool((metrics) -> metrics.acquiredSize() == 0 && metrics.pendingAcquireSize() == 0);
+				assertThat(client.get(server.url("/"))).isEqualTo("ok");
+				awaitPool((metrics) -> metrics.acquiredSize() == 0 && metrics.pendingAcquireSize() == 0);
+				// As without conntrace: the pool may hand the connection to the cancelled borrower, which closes it.
+				assertThat(server.accepted()).isBetween(1, 2);
+				Awaitility.await().atMost(Duration.ofSeconds(5))
+					.until(() -> this.pool.get().allocatedSize() == server.accepted() - server.closed());
+			}
+		});
+	}
+
 	@Test
 	void failuresAtTheWaitAndCancelHooksNeverReachTheRequest() throws Exception {
 		try (LogCapture log = LogCapture.of(ConnectionTracing.class)) {

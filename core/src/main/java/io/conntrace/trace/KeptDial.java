@@ -58,10 +58,17 @@ final class KeptDial implements ConnectionObserver {
 	@Override
 	public void onStateChange(Connection connection, State newState) {
 		if (newState == State.CONFIGURED) {
-			// The setup is over: release as a finished request does. The next request's idle time starts now,
-			// before the pool may hand the connection on.
-			this.state.released = System.nanoTime();
-			((ConnectionObserver) this.pooled).onStateChange(this.pooled, State.DISCONNECTING);
+			try {
+				// The setup is over: release as a finished request does. The next request's idle time starts now,
+				// before the pool may hand the connection on.
+				this.state.released = System.nanoTime();
+				((ConnectionObserver) this.pooled).onStateChange(this.pooled, State.DISCONNECTING);
+			}
+			catch (Throwable ex) {
+				// As without conntrace: the owner it replaced, the cancelled request, gets the end of the setup.
+				Guard.failed(Hook.CONFIGURED, ex);
+				this.previous.onStateChange(connection, newState);
+			}
 			return;
 		}
 		if (newState == State.RELEASED) {
