@@ -20,6 +20,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -56,12 +57,7 @@ class BeansAnApplicationReplacesTests {
 				assertThat(context.getBean(TcpKeepAlive.class)).isSameAs(context.getBean("ownKeepAlive"));
 				assertThat(context.getBean(BlockingCalls.class)).isSameAs(context.getBean("ownCalls"));
 				// Boot's WebClient runs on the application's tracing: still one connection, and its facts.
-				WebClient client = context.getBean(WebClient.Builder.class).build();
-				for (int i = 0; i < 3; i++) {
-					assertThat(client.get().uri(server.url("/")).retrieve().bodyToMono(String.class)
-						.block(Duration.ofSeconds(10))).isEqualTo("ok");
-				}
-				List<MutableSpan> spans = context.getBean(TracedContext.CapturedSpans.class).client(3);
+				List<MutableSpan> spans = threeCalls(context, server);
 				assertThat(SpanAssertions.newConnections(spans)).isEqualTo(server.accepted());
 			});
 		}
@@ -73,16 +69,21 @@ class BeansAnApplicationReplacesTests {
 			this.runner.withPropertyValues("conntrace.pool.enabled=false").run((context) -> {
 				assertThat(context).doesNotHaveBean(ConntracePool.class).doesNotHaveBean(PoolActivity.class);
 				assertThat(context).hasSingleBean(ConnectionTracing.class);
-				WebClient client = context.getBean(WebClient.Builder.class).build();
-				for (int i = 0; i < 3; i++) {
-					assertThat(client.get().uri(server.url("/")).retrieve().bodyToMono(String.class)
-						.block(Duration.ofSeconds(10))).isEqualTo("ok");
-				}
-				List<MutableSpan> spans = context.getBean(TracedContext.CapturedSpans.class).client(3);
+				List<MutableSpan> spans = threeCalls(context, server);
 				assertThat(SpanAssertions.newConnections(spans)).isEqualTo(server.accepted());
 				assertThat(spans).allSatisfy((span) -> assertThat(span.tag("conntrace.connection.id")).isNotNull());
 			});
 		}
+	}
+
+	/** Three calls through Boot's WebClient, and their spans. */
+	private static List<MutableSpan> threeCalls(ApplicationContext context, CountingServer server) {
+		WebClient client = context.getBean(WebClient.Builder.class).build();
+		for (int i = 0; i < 3; i++) {
+			assertThat(client.get().uri(server.url("/")).retrieve().bodyToMono(String.class)
+				.block(Duration.ofSeconds(10))).isEqualTo("ok");
+		}
+		return context.getBean(TracedContext.CapturedSpans.class).client(3);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -110,9 +110,7 @@ class CancelledAcquireTests {
 	 */
 	@Test
 	void keptDialServesTheQueuedRequestExactlyOnce() throws Exception {
-		ConnectionProvider single = TracedClient.timed(ConnectionProvider.builder("queued-behind-dial")
-			.maxConnections(1)
-			.metrics(true, () -> (name, id, remote, metrics) -> this.pool.set(metrics)));
+		ConnectionProvider single = single("queued-behind-dial");
 		try (CountingServer server = CountingServer.https(); DelayingProxy proxy = new DelayingProxy(server.port(), HELD);
 				TracedClient client = client(single, UnaryOperator.identity(), true)) {
 			String url = "https://127.0.0.1:" + proxy.port() + "/counted";
@@ -223,9 +221,7 @@ class CancelledAcquireTests {
 
 	@Test
 	void cancelledWhileQueuedLeavesTheQueueAtOnce() throws Exception {
-		ConnectionProvider single = TracedClient.timed(ConnectionProvider.builder("queue")
-			.maxConnections(1)
-			.metrics(true, () -> (name, id, remote, metrics) -> this.pool.set(metrics)));
+		ConnectionProvider single = single("queue");
 		try (CountingServer server = CountingServer.http();
 				TracedClient client = client(single, UnaryOperator.identity(), true)) {
 			Mono<String> holder = holdTheOnlyConnection(client, server, 1500);
@@ -254,9 +250,7 @@ class CancelledAcquireTests {
 	@Test
 	void withoutTheConnectConfigACancelledQueuedRequestLeavesThePoolAsItWas() throws Exception {
 		WithoutInternals.withoutConnectConfig(() -> {
-			ConnectionProvider single = TracedClient.timed(ConnectionProvider.builder("no-config")
-				.maxConnections(1)
-				.metrics(true, () -> (name, id, remote, metrics) -> this.pool.set(metrics)));
+			ConnectionProvider single = single("no-config");
 			try (CountingServer server = CountingServer.http();
 					TracedClient client = client(single, UnaryOperator.identity(), true)) {
 				Mono<String> holder = holdTheOnlyConnection(client, server, 500);
@@ -281,9 +275,7 @@ class CancelledAcquireTests {
 			for (Hook hook : List.of(Hook.WAIT, Hook.CANCEL)) {
 				log.clear();
 				HookFaults.arm(hook);
-				ConnectionProvider single = TracedClient.timed(ConnectionProvider.builder("faults-" + hook)
-					.maxConnections(1)
-					.metrics(true, () -> (name, id, remote, metrics) -> this.pool.set(metrics)));
+				ConnectionProvider single = single("faults-" + hook);
 				try (CountingServer server = CountingServer.http();
 						TracedClient client = client(single, UnaryOperator.identity(), true)) {
 					Mono<String> holder = holdTheOnlyConnection(client, server, 500);
@@ -319,8 +311,17 @@ class CancelledAcquireTests {
 	}
 
 	private ConnectionProvider pool(String name) {
+		return pool(name, 5);
+	}
+
+	/** A pool of one connection, whose gauges the test reads. */
+	private ConnectionProvider single(String name) {
+		return pool(name, 1);
+	}
+
+	private ConnectionProvider pool(String name, int maxConnections) {
 		return TracedClient.timed(ConnectionProvider.builder(name)
-			.maxConnections(5)
+			.maxConnections(maxConnections)
 			.metrics(true, () -> (poolName, id, remote, metrics) -> this.pool.set(metrics)));
 	}
 

@@ -69,35 +69,26 @@ class ConnectionPoolTests {
 	void aContextStoppedAndStartedAgainKeepsItsPoolAndTheCloseDisposesIt() throws Exception {
 		try (CountingServer server = CountingServer.httpApart()) {
 			AtomicInteger disposing = new AtomicInteger();
-			this.runner.withConfiguration(AutoConfigurations.of(ImperativeHttpClientAutoConfiguration.class))
-				.withBean("disposals", ConnectionListener.class, () -> new ConnectionListener() {
-
-					@Override
-					public void poolDisposing() {
-						disposing.incrementAndGet();
-					}
-
-				})
-				.run((context) -> {
-					ClientHttpRequestFactoryBuilder<?> builder = context.getBean(ClientHttpRequestFactoryBuilder.class);
-					assertThat(get(builder, server)).isEqualTo("ok");
-					ConnectionProvider provider = context.getBean(ConntracePool.class).provider();
-					context.stop();
-					Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.closed() == server.accepted());
-					context.start();
-					assertThat(disposing).hasValue(0);
-					int before = server.accepted();
-					assertThat(get(builder, server)).isEqualTo("ok");
-					assertThat(server.accepted()).isEqualTo(before + 1);
-					// The stop dropped the server's pool of the old event loops: one pool, not one per start.
-					ServerActivity activity = context.getBean(PoolActivity.class).server("127.0.0.1", server.port());
-					Awaitility.await().atMost(Duration.ofSeconds(5))
-						.untilAsserted(() -> assertThat(activity.connectionPools()).hasSize(1));
-					context.close();
-					assertThat(disposing).hasValue(1);
-					assertThat(provider.isDisposed()).isTrue();
-					Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.closed() == server.accepted());
-				});
+			countingDisposals(disposing).run((context) -> {
+				ClientHttpRequestFactoryBuilder<?> builder = context.getBean(ClientHttpRequestFactoryBuilder.class);
+				assertThat(get(builder, server)).isEqualTo("ok");
+				ConnectionProvider provider = context.getBean(ConntracePool.class).provider();
+				context.stop();
+				Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.closed() == server.accepted());
+				context.start();
+				assertThat(disposing).hasValue(0);
+				int before = server.accepted();
+				assertThat(get(builder, server)).isEqualTo("ok");
+				assertThat(server.accepted()).isEqualTo(before + 1);
+				// The stop dropped the server's pool of the old event loops: one pool, not one per start.
+				ServerActivity activity = context.getBean(PoolActivity.class).server("127.0.0.1", server.port());
+				Awaitility.await().atMost(Duration.ofSeconds(5))
+					.untilAsserted(() -> assertThat(activity.connectionPools()).hasSize(1));
+				context.close();
+				assertThat(disposing).hasValue(1);
+				assertThat(provider.isDisposed()).isTrue();
+				Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.closed() == server.accepted());
+			});
 		}
 	}
 
@@ -106,23 +97,27 @@ class ConnectionPoolTests {
 	void aStoppedContextsCloseStillDisposesThePool() throws Exception {
 		try (CountingServer server = CountingServer.httpApart()) {
 			AtomicInteger disposing = new AtomicInteger();
-			this.runner.withConfiguration(AutoConfigurations.of(ImperativeHttpClientAutoConfiguration.class))
-				.withBean("disposals", ConnectionListener.class, () -> new ConnectionListener() {
-
-					@Override
-					public void poolDisposing() {
-						disposing.incrementAndGet();
-					}
-
-				})
-				.run((context) -> {
-					assertThat(get(context.getBean(ClientHttpRequestFactoryBuilder.class), server)).isEqualTo("ok");
-					context.stop();
-					context.close();
-					assertThat(disposing).hasValue(1);
-				});
+			countingDisposals(disposing).run((context) -> {
+				assertThat(get(context.getBean(ClientHttpRequestFactoryBuilder.class), server)).isEqualTo("ok");
+				context.stop();
+				context.close();
+				assertThat(disposing).hasValue(1);
+			});
 			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.closed() == server.accepted());
 		}
+	}
+
+	/** With RestClient's builder, and a listener counting how often it is told the pool is being disposed. */
+	private ApplicationContextRunner countingDisposals(AtomicInteger disposing) {
+		return this.runner.withConfiguration(AutoConfigurations.of(ImperativeHttpClientAutoConfiguration.class))
+			.withBean("disposals", ConnectionListener.class, () -> new ConnectionListener() {
+
+				@Override
+				public void poolDisposing() {
+					disposing.incrementAndGet();
+				}
+
+			});
 	}
 
 	private static String get(ClientHttpRequestFactoryBuilder<?> builder, CountingServer server) {
