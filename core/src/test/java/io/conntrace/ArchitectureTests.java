@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import io.conntrace.testsupport.CompiledClasses;
 import io.conntrace.trace.ConnectionTracing;
 import org.junit.jupiter.api.Test;
 
@@ -66,13 +67,7 @@ class ArchitectureTests {
 	}
 
 	static JavaClasses ownClasses(Class<?> member) {
-		try {
-			return new ClassFileImporter()
-				.importPath(Path.of(member.getProtectionDomain().getCodeSource().getLocation().toURI()));
-		}
-		catch (java.net.URISyntaxException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return new ClassFileImporter().importPath(CompiledClasses.of(member));
 	}
 
 	private static boolean isPublicNested(JavaClass type) {

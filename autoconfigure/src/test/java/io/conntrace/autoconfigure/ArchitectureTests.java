@@ -1,10 +1,8 @@
 package io.conntrace.autoconfigure;
 
-import java.net.URISyntaxException;
-import java.nio.file.Path;
-
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import io.conntrace.testsupport.CompiledClasses;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
@@ -21,13 +19,7 @@ class ArchitectureTests {
 	private static final JavaClasses BOOT = ownClasses();
 
 	private static JavaClasses ownClasses() {
-		try {
-			return new ClassFileImporter().importPath(
-					Path.of(ConntraceProperties.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
-		}
-		catch (URISyntaxException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return new ClassFileImporter().importPath(CompiledClasses.of(ConntraceProperties.class));
 	}
 
 	@Test

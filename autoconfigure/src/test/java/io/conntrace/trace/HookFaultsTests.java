@@ -2,7 +2,6 @@ package io.conntrace.trace;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -11,6 +10,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
+import io.conntrace.testsupport.CompiledClasses;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.MethodVisitor;
@@ -70,8 +70,8 @@ class HookFaultsTests {
 	}
 
 	/** The core's classes of this package, from its jar or its output directory. */
-	private static Map<String, byte[]> coreTraceClasses() throws IOException, URISyntaxException {
-		Path location = Path.of(ConnectionTracing.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+	private static Map<String, byte[]> coreTraceClasses() throws IOException {
+		Path location = CompiledClasses.of(ConnectionTracing.class);
 		Map<String, byte[]> classes = new HashMap<>();
 		if (Files.isDirectory(location)) {
 			try (Stream<Path> files = Files.walk(location.resolve("io/conntrace/trace"))) {
