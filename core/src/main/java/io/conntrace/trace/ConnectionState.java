@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
-import reactor.netty.http.client.HttpClientRequest;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.HttpClientRequest;
 
 /**
  * What conntrace knows about one connection. It lives on the Netty channel's attributes, so it is

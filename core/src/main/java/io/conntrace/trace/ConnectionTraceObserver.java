@@ -4,6 +4,7 @@ import io.micrometer.observation.Observation;
 import java.net.InetSocketAddress;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.ssl.SslHandler;
 import reactor.core.CoreSubscriber;
 import reactor.netty.Connection;
@@ -11,7 +12,6 @@ import reactor.netty.ConnectionObserver;
 import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.HttpClientState;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 

@@ -3,11 +3,11 @@ package io.conntrace.autoconfigure.retry;
 import java.util.List;
 
 import io.conntrace.trace.ConnectionListener;
+import io.conntrace.trace.RequestAttempts;
 import io.conntrace.trace.RequestFailureDescriber;
 import io.conntrace.trace.ResendOnce;
 import io.conntrace.trace.ResendRule;
 import io.conntrace.trace.RetryCause;
-import io.conntrace.trace.RequestAttempts;
 import io.conntrace.trace.StaleConnections;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
